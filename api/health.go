@@ -1,0 +1,24 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"caunoi/domain"
+	"caunoi/repository"
+)
+
+// healthz answers while the process runs.
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// readyz answers 200 when the database answers, else 503 with Retry-After.
+func (s *Server) readyz(c *gin.Context) {
+	if err := repository.Ping(c.Request.Context(), s.db); err != nil {
+		writeError(c, domain.Unavailable(err))
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}

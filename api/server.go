@@ -1,0 +1,55 @@
+// Package api is Cầu Nối's HTTP interface: the gin router, its middleware
+// (request ids, logs, recovery, limits, auth), the JSON handlers, the
+// webhooks and Open311, and the one place errors become HTTP answers.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jmoiron/sqlx"
+)
+
+// Config is what the HTTP layer needs from the program's configuration.
+type Config struct {
+	PublicURL      string
+	Location       *time.Location
+	RateLimit      bool
+	TrustedProxies []string
+	Now            func() time.Time // the clock; time.Now when nil
+}
+
+// Server holds the HTTP layer's dependencies.
+type Server struct {
+	cfg Config
+	db  *sqlx.DB
+	log *slog.Logger
+}
+
+// New returns a Server; Handler builds its router.
+func New(cfg Config, db *sqlx.DB, log *slog.Logger) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.FixedZone("ICT", 7*3600)
+	}
+	return &Server{cfg: cfg, db: db, log: log}
+}
+
+// Handler returns the router with every route of API.md.
+func (s *Server) Handler() http.Handler {
+	r := gin.New()
+	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		s.log.Warn("trusted proxies ignored", slog.Any("error", err))
+		r.SetTrustedProxies(nil) //nolint:errcheck
+	}
+	r.Use(requestID(s.log), recovery(), accessLog(), securityHeaders())
+	r.NoRoute(func(c *gin.Context) { writeError(c, errNotFoundRoute) })
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	return r
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"caunoi"
+	"caunoi/repository"
+)
+
+// openDB connects to the configured database with a message that says what to do.
+func openDB(ctx context.Context, cfg Config) (*sqlx.DB, error) {
+	if err := cfg.ValidateDatabase(); err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	db, err := repository.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach the database at %s (%v); set DATABASE_URL to a running PostgreSQL, or use `make run`, which finds or starts one",
+			redactURL(cfg.DatabaseURL), err)
+	}
+	return db, nil
+}
+
+// migrations returns the embedded schema and migrations in order.
+func migrations() ([]repository.Migration, error) {
+	return repository.Migrations(caunoi.Schema, caunoi.Migrations)
+}
+
+// checkSchema fails unless the database has every migration this binary knows.
+func checkSchema(ctx context.Context, db *sqlx.DB) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	have, err := repository.SchemaVersion(ctx, db)
+	if err != nil {
+		return fmt.Errorf("read the schema version: %w", err)
+	}
+	want := ms[len(ms)-1].Version
+	switch {
+	case have == 0:
+		return fmt.Errorf("the database is empty (schema version 0, this program needs %d): run `caunoi migrate` first, or start with `caunoi serve --migrate`", want)
+	case have < want:
+		return fmt.Errorf("the database schema is out of date (version %d, this program needs %d): run `caunoi migrate`, or start with `caunoi serve --migrate`", have, want)
+	case have > want:
+		return fmt.Errorf("the database schema (version %d) is newer than this program (%d): run a newer caunoi", have, want)
+	}
+	return nil
+}
+
+func cmdMigrate(ctx context.Context, cfg Config, args []string, stdout interface{ Write([]byte) (int, error) }) error {
+	if len(args) > 0 {
+		return fmt.Errorf("migrate takes no arguments")
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	applied, err := repository.Migrate(ctx, db, ms)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintf(stdout, "schema is up to date (version %d)\n", ms[len(ms)-1].Version)
+		return nil
+	}
+	fmt.Fprintf(stdout, "applied migrations %v; schema is at version %d\n", applied, ms[len(ms)-1].Version)
+	return nil
+}
