@@ -13,12 +13,13 @@ const (
 
 // Unit is a province or a commune-level unit (xã, phường, đặc khu).
 type Unit struct {
-	ID       int64
-	Code     string
-	Name     string
-	Level    UnitLevel
-	ParentID *int64
-	Active   bool
+	ID         int64
+	Code       string
+	Name       string
+	Level      UnitLevel
+	ParentID   *int64
+	ParentCode string // filled on read
+	Active     bool
 }
 
 // Department is a department of a unit's People's Committee (or the police).
