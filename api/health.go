@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
-	"caunoi/repository"
 )
 
 // healthz answers while the process runs.
@@ -16,7 +15,7 @@ func (s *Server) healthz(c *gin.Context) {
 
 // readyz answers 200 when the database answers, else 503 with Retry-After.
 func (s *Server) readyz(c *gin.Context) {
-	if err := repository.Ping(c.Request.Context(), s.db); err != nil {
+	if err := s.store.Ping(c.Request.Context()); err != nil {
 		writeError(c, domain.Unavailable(err))
 		return
 	}

@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/jmoiron/sqlx"
+
+	"caunoi/ratelimit"
 )
 
 // Config is what the HTTP layer needs from the program's configuration.
@@ -23,20 +24,24 @@ type Config struct {
 
 // Server holds the HTTP layer's dependencies.
 type Server struct {
-	cfg Config
-	db  *sqlx.DB
-	log *slog.Logger
+	cfg         Config
+	store       Store
+	log         *slog.Logger
+	intakeLimit *ratelimit.Limiter
+	lookupLimit *ratelimit.Limiter
 }
 
 // New returns a Server; Handler builds its router.
-func New(cfg Config, db *sqlx.DB, log *slog.Logger) *Server {
+func New(cfg Config, store Store, log *slog.Logger) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.Location == nil {
 		cfg.Location = time.FixedZone("ICT", 7*3600)
 	}
-	return &Server{cfg: cfg, db: db, log: log}
+	s := &Server{cfg: cfg, store: store, log: log}
+	s.intakeLimit, s.lookupLimit = newLimiters(cfg.RateLimit)
+	return s
 }
 
 // Handler returns the router with every route of API.md.
@@ -51,5 +56,13 @@ func (s *Server) Handler() http.Handler {
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
+
+	v1 := r.Group("/api/v1", limitBody(MaxBodyBytes))
+	v1.GET("/units", s.listUnits)
+	v1.GET("/units/:unit/categories", s.listUnitCategories)
+	v1.POST("/feedback", s.submitFeedback)
+	v1.GET("/feedback/:code", s.getFeedback)
+	v1.POST("/feedback/:code/messages", s.postCitizenMessage)
+	v1.POST("/feedback/:code/rating", s.postRating)
 	return r
 }

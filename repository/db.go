@@ -126,3 +126,14 @@ func inTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	}
 	return nil
 }
+
+// errNoRowsMapped is never returned; it documents that isNoRows is the test.
+var errNoRowsMapped = errors.New("no rows")
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// isUnique reports whether err is a unique violation of the named constraint.
+func isUnique(err error, constraint string) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "23505" && pqErr.Constraint == constraint
+}

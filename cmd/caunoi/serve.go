@@ -59,7 +59,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Location:       cfg.Location,
 		RateLimit:      cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies,
-	}, db, log)
+	}, repository.NewStore(db, nil), log)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

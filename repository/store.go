@@ -1,0 +1,34 @@
+package repository
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Store is Cầu Nối's data in PostgreSQL. Methods that write are one
+// transaction; reference data (units, departments, categories, rules,
+// holidays) is cached and refreshed when config_version moves.
+type Store struct {
+	db    *sqlx.DB
+	now   func() time.Time
+	cache *catalogCache
+}
+
+// NewStore returns a Store over db. now is the clock (time.Now when nil).
+func NewStore(db *sqlx.DB, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{db: db, now: now, cache: newCatalogCache()}
+}
+
+// DB returns the connection pool (for jobs and tools that compose queries).
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Now returns the store's clock reading.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return Ping(ctx, s.db) }
