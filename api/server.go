@@ -64,5 +64,7 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/feedback/:code", s.getFeedback)
 	v1.POST("/feedback/:code/messages", s.postCitizenMessage)
 	v1.POST("/feedback/:code/rating", s.postRating)
+
+	s.open311Routes(r)
 	return r
 }

@@ -9,6 +9,8 @@ import (
 // Store is what the HTTP layer asks of the data layer; *repository.Store
 // satisfies it. Every staff method takes the caller's scope.
 type Store interface {
+	Open311Store
+
 	Ping(ctx context.Context) error
 
 	ListUnits(ctx context.Context) ([]domain.Unit, error)

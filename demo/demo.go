@@ -1,8 +1,8 @@
 // Package demo holds the demo data of API.md as plain Go data: the province
 // of Phú Thọ and four of its communes and wards, their departments, the
 // nine categories with their deadlines and routing keywords, the demo
-// accounts, and sample citizen messages for generating demo tickets. It
-// touches no database: `caunoi seed --demo` and the tests read it.
+// accounts, and sample citizen messages for generating demo tickets; and
+// Seed, which loads them through the repository (`caunoi seed --demo`).
 package demo
 
 import "caunoi/domain"

@@ -47,10 +47,15 @@ func WithDatabase(base, name string) (string, error) {
 }
 
 var (
-	once     sync.Once
-	template string
-	onceErr  error
+	mu        sync.Mutex
+	templates = map[string]*templateState{}
 )
+
+type templateState struct {
+	once sync.Once
+	name string
+	err  error
+}
 
 // templateName names the template after a hash of the schema and the
 // migrations, so a changed schema gets a fresh template.
@@ -72,13 +77,19 @@ func templateName() (string, error) {
 	return "caunoi_tpl_" + hex.EncodeToString(h.Sum(nil))[:12], nil
 }
 
-// prepare creates the migrated template once per process; an advisory lock
-// keeps test binaries of other packages, running at the same time, from
-// creating it twice.
-func prepare(ctx context.Context) (string, error) {
+// Prepare loads data into a freshly migrated template database.
+type Prepare func(ctx context.Context, db *sqlx.DB) error
+
+// prepare creates the migrated template (with what fill loads, under the
+// name suffix) once per process; an advisory lock keeps test binaries of
+// other packages, running at the same time, from creating it twice.
+func prepare(ctx context.Context, suffix string, fill Prepare) (string, error) {
 	name, err := templateName()
 	if err != nil {
 		return "", err
+	}
+	if suffix != "" {
+		name += "_" + suffix
 	}
 	admin, err := sqlx.Open("postgres", AdminURL())
 	if err != nil {
@@ -124,6 +135,9 @@ func prepare(ctx context.Context) (string, error) {
 	if err == nil {
 		_, err = repository.Migrate(ctx, db, ms)
 	}
+	if err == nil && fill != nil {
+		err = fill(ctx, db)
+	}
 	db.Close()
 	if err != nil {
 		return "", fmt.Errorf("migrate template: %w", err)
@@ -150,10 +164,25 @@ func need(t testing.TB, err error) {
 // returns its URL.
 func NewURL(t testing.TB) string {
 	t.Helper()
+	return NewURLFrom(t, "", nil)
+}
+
+// NewURLFrom is NewURL with data: the template named by suffix is filled
+// once per schema by fill, and each test gets a clone of it.
+func NewURLFrom(t testing.TB, suffix string, fill Prepare) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	once.Do(func() { template, onceErr = prepare(ctx) })
-	need(t, onceErr)
+	mu.Lock()
+	st := templates[suffix]
+	if st == nil {
+		st = &templateState{}
+		templates[suffix] = st
+	}
+	mu.Unlock()
+	st.once.Do(func() { st.name, st.err = prepare(ctx, suffix, fill) })
+	need(t, st.err)
+	template := st.name
 
 	var b [6]byte
 	rand.Read(b[:])
