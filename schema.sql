@@ -25,7 +25,7 @@ CREATE TABLE units (
     parent_id    bigint REFERENCES units (id),
     timezone     text NOT NULL DEFAULT 'Asia/Ho_Chi_Minh',
     -- working periods in minutes from midnight, Monday to Friday
-    work_periods jsonb NOT NULL DEFAULT '[[450, 690], [810, 1020]]',
+    work_periods jsonb NOT NULL DEFAULT '[{"start_min": 450, "end_min": 690}, {"start_min": 810, "end_min": 1020}]',
     active       boolean NOT NULL DEFAULT true,
     created_at   timestamptz NOT NULL DEFAULT now(),
     CHECK (parent_id IS NULL OR parent_id <> id)
@@ -353,3 +353,32 @@ CREATE TABLE job_runs (
     finished_at timestamptz,
     PRIMARY KEY (job, key)
 );
+
+-- Bumped by any change to what the servers cache (units, departments,
+-- categories, rules, holidays, kind rules), so every server refreshes its
+-- routing tables and calendars within a moment.
+CREATE TABLE config_version (
+    id      integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+    version bigint NOT NULL DEFAULT 1
+);
+INSERT INTO config_version (id, version) VALUES (1, 1);
+
+CREATE FUNCTION bump_config_version() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE config_version SET version = version + 1 WHERE id = 1;
+        RETURN NULL;
+    END $$;
+
+CREATE TRIGGER units_config AFTER INSERT OR UPDATE OR DELETE ON units
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_config_version();
+CREATE TRIGGER departments_config AFTER INSERT OR UPDATE OR DELETE ON departments
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_config_version();
+CREATE TRIGGER categories_config AFTER INSERT OR UPDATE OR DELETE ON categories
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_config_version();
+CREATE TRIGGER routing_rules_config AFTER INSERT OR UPDATE OR DELETE ON routing_rules
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_config_version();
+CREATE TRIGGER holidays_config AFTER INSERT OR UPDATE OR DELETE ON holidays
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_config_version();
+CREATE TRIGGER kind_rules_config AFTER INSERT OR UPDATE OR DELETE ON kind_rules
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_config_version();

@@ -118,4 +118,3 @@ func seedTickets(ctx context.Context, store *repository.Store, cat *domain.Catal
 	}
 	return made, nil
 }
-

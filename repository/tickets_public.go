@@ -64,9 +64,16 @@ func (s *Store) TicketForCitizen(ctx context.Context, code string) (domain.Publi
 		until := r.ResolvedAt.Add(domain.ReopenWindow)
 		p.CanReopenUntil = &until
 	}
-	if err := s.db.SelectContext(ctx, &p.Replies, `SELECT body, created_at FROM ticket_events
+	var replies []struct {
+		Body      string    `db:"body"`
+		CreatedAt time.Time `db:"created_at"`
+	}
+	if err := s.db.SelectContext(ctx, &replies, `SELECT body, created_at FROM ticket_events
 		WHERE ticket_id = $1 AND type = 'reply' AND public ORDER BY id`, r.ID); err != nil {
 		return p, mapError(err, "")
+	}
+	for _, x := range replies {
+		p.Replies = append(p.Replies, domain.Reply{Body: x.Body, CreatedAt: x.CreatedAt})
 	}
 	return p, nil
 }

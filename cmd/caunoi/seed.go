@@ -46,4 +46,3 @@ func cmdSeed(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 	}
 	return nil
 }
-
