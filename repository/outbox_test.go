@@ -3,7 +3,6 @@ package repository_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -285,15 +284,25 @@ func TestMarkOutboxFailedRollsBackWhenTheEventCannotBeWritten(t *testing.T) {
 	if _, err := store.ClaimOutbox(ctx, outboxT0, 1, time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	// A cancelled context fails the transaction part-way: the row stays pending.
-	cctx, cancel := context.WithCancel(ctx)
-	cancel()
-	if err := store.MarkOutboxFailed(cctx, id, 1, outboxT0, "x"); !errors.Is(err, context.Canceled) {
-		t.Fatalf("mark with a cancelled context: %v", err)
+	// The timeline refuses the event: the mark is one transaction, so the
+	// row stays pending at its attempt and the same mark can be made again.
+	if _, err := db.ExecContext(ctx, `
+		CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+		CREATE TRIGGER refuse BEFORE INSERT ON ticket_events FOR EACH ROW EXECUTE FUNCTION refuse();`); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.MarkOutboxFailed(ctx, id, 1, outboxT0, "x"); domain.ErrorCode(err) != domain.EINTERNAL {
+		t.Fatalf("mark with the event refused: %v; want internal", err)
 	}
 	pending, failed, err := store.OutboxStats(ctx)
 	if err != nil || pending != 1 || failed != 0 {
 		t.Errorf("stats: %d pending, %d failed, %v; want 1, 0", pending, failed, err)
+	}
+	if _, err := db.ExecContext(ctx, `DROP TRIGGER refuse ON ticket_events`); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.MarkOutboxFailed(ctx, id, 1, outboxT0, "x"); err != nil {
+		t.Fatalf("mark again: %v", err)
 	}
 }
 
