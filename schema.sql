@@ -205,7 +205,7 @@ CREATE TABLE tickets (
     updated_at          timestamptz NOT NULL DEFAULT now(),
     deadline_unit       text NOT NULL DEFAULT 'working_days'
         CHECK (deadline_unit IN ('calendar_days', 'working_days', 'working_hours')),
-    due_at              timestamptz,
+    due_at              timestamptz NOT NULL,
     accept_due_at       timestamptz,
     paused_at           timestamptz, -- the clock stopped: waiting for the citizen since
     first_response_at   timestamptz,
@@ -221,7 +221,7 @@ CREATE TABLE tickets (
     escalation_level    smallint NOT NULL DEFAULT 0,
     UNIQUE (channel, external_id),
     CHECK (merged_into IS NULL OR merged_into <> id),
-    CHECK (due_at IS NULL OR due_at >= created_at)
+    CHECK (due_at >= created_at)
 );
 -- The staff queue: open tickets of a department (or a unit) in due order.
 CREATE INDEX tickets_queue_department ON tickets (department_id, due_at, id)

@@ -15,6 +15,7 @@ import (
 var statusOf = map[string]int{
 	domain.EINVALID:      http.StatusBadRequest,
 	domain.EUNAUTHORIZED: http.StatusUnauthorized,
+	domain.EBADCREDS:     http.StatusUnauthorized,
 	domain.EFORBIDDEN:    http.StatusForbidden,
 	domain.ENOTFOUND:     http.StatusNotFound,
 	domain.ECONFLICT:     http.StatusConflict,

@@ -21,6 +21,7 @@ func validFeedback() map[string]any {
 }
 
 func TestSubmitFeedbackStoresARoutedTicketWithItsDeadline(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t)
 	r := e.JSON("POST", "/api/v1/feedback", validFeedback())
 	if r.Status != 201 {
@@ -75,6 +76,7 @@ func TestSubmitFeedbackStoresARoutedTicketWithItsDeadline(t *testing.T) {
 }
 
 func TestFeedbackWithoutCategoryIsRoutedByItsWords(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t)
 	cases := []struct{ body, category, dept string }{
 		{"Đường vào thôn 2 bị ngập sâu sau trận mưa lớn đêm qua", "thien-tai", "kinh-te"},
@@ -98,6 +100,7 @@ func TestFeedbackWithoutCategoryIsRoutedByItsWords(t *testing.T) {
 }
 
 func TestFeedbackFromAFormPost(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t)
 	form := url.Values{"unit": {"au-co"}, "body": {"Rác thải để bừa bãi ở đầu ngõ 12, mùi hôi"},
 		"name": {"Trần Thị Bình"}, "phone": {"+84 912 345 678"}, "public": {"on"}}
@@ -114,6 +117,7 @@ func TestFeedbackFromAFormPost(t *testing.T) {
 }
 
 func TestAnonymousFeedbackIsAccepted(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t)
 	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "body": "Cống thoát nước bị tắc"})
 	if r.Status != 201 {
@@ -122,6 +126,7 @@ func TestAnonymousFeedbackIsAccepted(t *testing.T) {
 }
 
 func TestBadFeedbackIsRefusedAndStoresNothing(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t)
 	with := func(k string, v any) map[string]any {
 		f := validFeedback()
@@ -187,6 +192,7 @@ func TestBadFeedbackIsRefusedAndStoresNothing(t *testing.T) {
 }
 
 func TestErrorsSpeakEnglishWhenAsked(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t)
 	vi := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "body": ""}).Err(t)
 	en := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "body": ""},
@@ -209,6 +215,7 @@ func submit(t *testing.T, e *apitest.Env, body string) string {
 }
 
 func TestFollowUpReopensAResolvedTicketWithin30Days(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t)
 	code := submit(t, e, "Ổ gà lớn giữa đường liên thôn")
 	r := e.JSON("POST", "/api/v1/feedback/"+code+"/messages", map[string]any{"body": "Ổ gà ngày càng to hơn"})
@@ -246,6 +253,7 @@ func TestFollowUpReopensAResolvedTicketWithin30Days(t *testing.T) {
 }
 
 func TestRatingOnceAfterResolution(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t)
 	code := submit(t, e, "Rác tồn đọng ở chợ")
 	rate := func(score int) *apitest.Response {
@@ -272,6 +280,7 @@ func TestRatingOnceAfterResolution(t *testing.T) {
 }
 
 func TestUnknownOrMalformedCodesAreNotFound(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t)
 	for _, code := range []string{"K7QM-R4TX9", "not-a-code", "0000-00000"} {
 		r := e.JSON("GET", "/api/v1/feedback/"+code, nil)
@@ -282,6 +291,7 @@ func TestUnknownOrMalformedCodesAreNotFound(t *testing.T) {
 }
 
 func TestTrackingLookupsAreRateLimitedPerAddress(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t, apitest.RateLimited)
 	code := submit(t, e, "Đèn đường hỏng")
 	var last *apitest.Response
@@ -304,6 +314,7 @@ func TestTrackingLookupsAreRateLimitedPerAddress(t *testing.T) {
 }
 
 func TestUnitsAndCategories(t *testing.T) {
+	t.Parallel()
 	e := apitest.New(t)
 	var units struct {
 		Items []struct {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"caunoi/auth"
+	"caunoi/domain"
 	"caunoi/ratelimit"
 )
 
@@ -20,6 +22,7 @@ type Config struct {
 	RateLimit      bool
 	TrustedProxies []string
 	Now            func() time.Time // the clock; time.Now when nil
+	Issuer         *auth.Issuer     // signs and checks staff access tokens
 }
 
 // Server holds the HTTP layer's dependencies.
@@ -29,6 +32,8 @@ type Server struct {
 	log         *slog.Logger
 	intakeLimit *ratelimit.Limiter
 	lookupLimit *ratelimit.Limiter
+	issuer      *auth.Issuer
+	throttle    *auth.Throttle
 }
 
 // New returns a Server; Handler builds its router.
@@ -39,7 +44,8 @@ func New(cfg Config, store Store, log *slog.Logger) *Server {
 	if cfg.Location == nil {
 		cfg.Location = time.FixedZone("ICT", 7*3600)
 	}
-	s := &Server{cfg: cfg, store: store, log: log}
+	s := &Server{cfg: cfg, store: store, log: log, issuer: cfg.Issuer,
+		throttle: auth.NewThrottle(auth.ThrottleOptions{})}
 	s.intakeLimit, s.lookupLimit = newLimiters(cfg.RateLimit)
 	return s
 }
@@ -64,6 +70,18 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/feedback/:code", s.getFeedback)
 	v1.POST("/feedback/:code/messages", s.postCitizenMessage)
 	v1.POST("/feedback/:code/rating", s.postRating)
+
+	v1.POST("/auth/login", s.login)
+	v1.POST("/auth/refresh", s.refresh)
+	v1.POST("/auth/logout", s.logout)
+
+	staff := v1.Group("", s.authenticate)
+	staff.GET("/me", s.me)
+	s.ticketRoutes(staff)
+
+	admin := staff.Group("", requireRole(domain.RoleAdmin))
+	s.adminRoutes(admin)
+	// s.apiKeyAdminRoutes(admin) — mounted once the Open311 key handlers land
 
 	s.open311Routes(r)
 	return r

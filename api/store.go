@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"time"
 
 	"caunoi/domain"
 )
@@ -10,6 +11,7 @@ import (
 // satisfies it. Every staff method takes the caller's scope.
 type Store interface {
 	Open311Store
+	AdminStore
 
 	Ping(ctx context.Context) error
 
@@ -21,4 +23,23 @@ type Store interface {
 	TicketForCitizen(ctx context.Context, code string) (domain.PublicTicket, error)
 	AddCitizenMessage(ctx context.Context, code, body string) error
 	RateTicket(ctx context.Context, code string, score int, comment string) error
+
+	Catalog(ctx context.Context, unitID int64) (*domain.Catalog, error)
+	UserByEmail(ctx context.Context, email string) (domain.User, string, error)
+	UserByID(ctx context.Context, id int64) (domain.User, error)
+	TouchLogin(ctx context.Context, id int64, at time.Time) error
+	CreateRefreshToken(ctx context.Context, userID int64, family string, hash []byte) error
+	RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (domain.User, error)
+	RevokeRefreshFamily(ctx context.Context, hash []byte) error
+
+	ListTickets(ctx context.Context, sc domain.Scope, f domain.TicketFilter) ([]domain.TicketItem, *domain.Cursor, error)
+	TicketDetail(ctx context.Context, sc domain.Scope, id int64) (domain.TicketDetail, error)
+	UpdateTicket(ctx context.Context, sc domain.Scope, id int64, u domain.TicketUpdate) error
+	ChangeStatus(ctx context.Context, sc domain.Scope, id int64, to domain.Status, note string) (domain.Status, error)
+	AddReply(ctx context.Context, sc domain.Scope, id int64, body string) (domain.ReplyResult, error)
+	AddNote(ctx context.Context, sc domain.Scope, id int64, body string) error
+	Extend(ctx context.Context, sc domain.Scope, id int64, amount int, reason string) (time.Time, error)
+	Merge(ctx context.Context, sc domain.Scope, id int64, intoCode string) (string, error)
+	SimilarTickets(ctx context.Context, sc domain.Scope, id int64) ([]domain.TicketItem, error)
+	InScopeUnit(ctx context.Context, sc domain.Scope, unitCode string) (bool, error)
 }

@@ -13,6 +13,7 @@ import (
 const (
 	EINVALID      = "invalid_input"
 	EUNAUTHORIZED = "unauthorized"
+	EBADCREDS     = "invalid_credentials" // 401: wrong e-mail or password (API.md)
 	EFORBIDDEN    = "forbidden"
 	ENOTFOUND     = "not_found"
 	ECONFLICT     = "conflict"

@@ -118,3 +118,14 @@ func (s *Store) UnitSubtree(ctx context.Context, unitID int64) ([]int64, error) 
 	}
 	return ids, nil
 }
+
+// InScopeUnit reports whether the unit with that code is within sc.
+func (s *Store) InScopeUnit(ctx context.Context, sc domain.Scope, unitCode string) (bool, error) {
+	if !sc.Role.UnitWide() {
+		return false, nil
+	}
+	var ok bool
+	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM units WHERE code = $1
+		AND id IN (SELECT unit_subtree($2)))`, unitCode, sc.UnitID)
+	return ok, mapError(err, "")
+}

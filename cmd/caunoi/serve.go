@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/api"
+	"caunoi/auth"
 	"caunoi/repository"
 )
 
@@ -53,8 +54,13 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	}
 	_ = noJobs // the jobs arrive with the deadline watch and the outbox
 
+	keys, err := auth.KeysFromSecret(cfg.JWTSecret, cfg.JWTPreviousSecret)
+	if err != nil {
+		return fmt.Errorf("configuration: CAUNOI_JWT_SECRET: %w", err)
+	}
 	gin.SetMode(gin.ReleaseMode)
 	srv := api.New(api.Config{
+		Issuer:         &auth.Issuer{Keys: *keys},
 		PublicURL:      cfg.PublicURL,
 		Location:       cfg.Location,
 		RateLimit:      cfg.RateLimit,

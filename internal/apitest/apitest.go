@@ -21,6 +21,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"caunoi/api"
+	"caunoi/auth"
 	"caunoi/demo"
 	"caunoi/domain"
 	"caunoi/internal/pgtest"
@@ -63,7 +64,12 @@ type Env struct {
 	Server *httptest.Server
 	Log    *bytes.Buffer // everything the server logged
 	Loc    *time.Location
+	Issuer *auth.Issuer
+	tokens map[string]string
 }
+
+// Secret signs the test server's access tokens.
+const Secret = "apitest-jwt-secret-0123456789abcdef-xyz"
 
 // Start is the clock's default: Tuesday 3 November 2026, 09:00 in Hà Nội.
 var Start = time.Date(2026, 11, 3, 9, 0, 0, 0, domain.VietnamLocation())
@@ -93,7 +99,12 @@ func New(t testing.TB, opts ...Option) *Env {
 	store := repository.NewStore(db, clock.Now)
 	logs := &bytes.Buffer{}
 	loc := domain.VietnamLocation()
-	cfg := api.Config{PublicURL: "http://caunoi.test", Location: loc, Now: clock.Now}
+	keys, err := auth.KeysFromSecret(Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer := &auth.Issuer{Keys: *keys, Now: clock.Now}
+	cfg := api.Config{PublicURL: "http://caunoi.test", Location: loc, Now: clock.Now, Issuer: issuer}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -101,7 +112,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	gin.SetMode(gin.ReleaseMode)
 	srv := httptest.NewServer(api.New(cfg, store, log).Handler())
 	t.Cleanup(srv.Close)
-	return &Env{T: t, DB: db, Store: store, Clock: clock, Server: srv, Log: logs, Loc: loc}
+	return &Env{T: t, DB: db, Store: store, Clock: clock, Server: srv, Log: logs, Loc: loc, Issuer: issuer}
 }
 
 type lockedWriter struct {
@@ -200,4 +211,51 @@ func (e *Env) Count(table string) int {
 		e.T.Fatal(err)
 	}
 	return n
+}
+
+// Demo accounts (password demo.Password).
+const (
+	Admin      = "admin@demo.caunoi.vn"
+	Leader     = "leader@demo.caunoi.vn"
+	HeadKinhTe = "head.kinhte@demo.caunoi.vn"
+	StaffKT    = "staff.kinhte@demo.caunoi.vn"
+	StaffVHXH  = "staff.vhxh@demo.caunoi.vn"
+)
+
+// Login signs in through the API and returns the access token (cached per
+// account for the test).
+func (e *Env) Login(email string) string {
+	e.T.Helper()
+	if tok, ok := e.tokens[email]; ok {
+		return tok
+	}
+	r := e.JSON("POST", "/api/v1/auth/login", map[string]string{"email": email, "password": demo.Password})
+	if r.Status != 200 {
+		e.T.Fatalf("login %s: %d %s", email, r.Status, r.Body)
+	}
+	var p struct {
+		AccessToken string `json:"access_token"`
+	}
+	r.JSON(e.T, &p)
+	if e.tokens == nil {
+		e.tokens = map[string]string{}
+	}
+	e.tokens[email] = p.AccessToken
+	return p.AccessToken
+}
+
+// As sends v as JSON with the account's access token.
+func (e *Env) As(email, method, path string, v any) *Response {
+	e.T.Helper()
+	return e.JSON(method, path, v, "Authorization: Bearer "+e.Login(email))
+}
+
+// UserID returns the id of the account with that e-mail.
+func (e *Env) UserID(email string) int64 {
+	e.T.Helper()
+	var id int64
+	if err := e.DB.Get(&id, "SELECT id FROM users WHERE email = $1", email); err != nil {
+		e.T.Fatal(err)
+	}
+	return id
 }

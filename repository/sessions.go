@@ -1,0 +1,90 @@
+package repository
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"caunoi/domain"
+)
+
+// RefreshTTL is how long a refresh token lives unused.
+const RefreshTTL = 30 * 24 * time.Hour
+
+var errRefresh = domain.Errorf(domain.EUNAUTHORIZED, "Phiên đăng nhập không hợp lệ hoặc đã hết hạn; vui lòng đăng nhập lại.",
+	"The session is invalid or has expired; please sign in again.")
+
+// CreateRefreshToken stores a new refresh token (its hash) for user, opening
+// the family, which is one sign-in and its rotations.
+func (s *Store) CreateRefreshToken(ctx context.Context, userID int64, family string, hash []byte) error {
+	now := s.now()
+	_, err := s.db.ExecContext(ctx, `INSERT INTO refresh_tokens (user_id, family, token_hash, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5)`, userID, family, hash, now, now.Add(RefreshTTL))
+	return mapError(err, "")
+}
+
+// RotateRefreshToken spends the refresh token with hash oldHash and stores
+// newHash in its place, returning the account. A token used before revokes
+// its whole family (someone holds a stolen copy) and is unauthorized, as is
+// an unknown, expired or revoked one or one whose account is inactive.
+func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (domain.User, error) {
+	now := s.now()
+	var user domain.User
+	reused := false
+	err := inTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var t struct {
+			UserID    int64      `db:"user_id"`
+			Family    string     `db:"family"`
+			ExpiresAt time.Time  `db:"expires_at"`
+			UsedAt    *time.Time `db:"used_at"`
+			RevokedAt *time.Time `db:"revoked_at"`
+		}
+		err := tx.GetContext(ctx, &t, `SELECT user_id, family, expires_at, used_at, revoked_at
+			FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE`, oldHash)
+		if isNoRows(err) {
+			return errRefresh
+		}
+		if err != nil {
+			return mapError(err, "")
+		}
+		if t.UsedAt != nil {
+			reused = true
+			_, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = $2
+				WHERE family = $1 AND revoked_at IS NULL`, t.Family, now)
+			return mapError(err, "")
+		}
+		if t.RevokedAt != nil || !now.Before(t.ExpiresAt) {
+			return errRefresh
+		}
+		var r userRow
+		if err := tx.GetContext(ctx, &r, `SELECT `+userColumns+` FROM users WHERE id = $1 AND active`, t.UserID); err != nil {
+			if isNoRows(err) {
+				return errRefresh
+			}
+			return mapError(err, "")
+		}
+		user = r.user()
+		if _, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1`, oldHash, now); err != nil {
+			return mapError(err, "")
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO refresh_tokens (user_id, family, token_hash, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5)`, t.UserID, t.Family, newHash, now, now.Add(RefreshTTL))
+		return mapError(err, "")
+	})
+	if err != nil {
+		return domain.User{}, err
+	}
+	if reused {
+		return domain.User{}, errRefresh
+	}
+	return user, nil
+}
+
+// RevokeRefreshFamily ends the sign-in the refresh token belongs to. An
+// unknown token is not an error: signing out twice is fine.
+func (s *Store) RevokeRefreshFamily(ctx context.Context, hash []byte) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = $2
+		WHERE family = (SELECT family FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`, hash, s.now())
+	return mapError(err, "")
+}

@@ -1,0 +1,189 @@
+package repository
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/lib/pq"
+
+	"caunoi/domain"
+)
+
+// query builds a WHERE clause from appended conditions with numbered
+// parameters, so optional filters add both at once.
+type query struct {
+	conds []string
+	args  []any
+}
+
+// arg adds a parameter and returns its placeholder.
+func (q *query) arg(v any) string {
+	q.args = append(q.args, v)
+	return fmt.Sprintf("$%d", len(q.args))
+}
+
+func (q *query) where(cond string) { q.conds = append(q.conds, cond) }
+
+func (q *query) clause() string {
+	if len(q.conds) == 0 {
+		return "TRUE"
+	}
+	return strings.Join(q.conds, " AND ")
+}
+
+// scope adds the caller's scope to the query: a unit and the units below it
+// for admins and leaders, one department for heads and staff. Every staff
+// query goes through here, so a ticket outside the scope is never found.
+func (q *query) scope(sc domain.Scope, alias string) {
+	switch {
+	case sc.Role.UnitWide():
+		q.where(fmt.Sprintf("%s.unit_id IN (SELECT unit_subtree(%s))", alias, q.arg(sc.UnitID)))
+	case sc.DepartmentID != nil:
+		q.where(fmt.Sprintf("%s.department_id = %s", alias, q.arg(*sc.DepartmentID)))
+	default:
+		q.where("FALSE")
+	}
+}
+
+// searchWords returns the folded words of a search, as the index folds them.
+func searchWords(s string) []string {
+	f := domain.Fold(s)
+	words := strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) > 8 {
+		words = words[:8]
+	}
+	return words
+}
+
+type itemRow struct {
+	ID             int64          `db:"id"`
+	TrackingCode   string         `db:"tracking_code"`
+	Title          string         `db:"title"`
+	Body           string         `db:"body"`
+	Status         string         `db:"status"`
+	Kind           string         `db:"kind"`
+	Channel        string         `db:"channel"`
+	UnitCode       string         `db:"unit_code"`
+	CategoryCode   sql.NullString `db:"category_code"`
+	CategoryName   sql.NullString `db:"category_name"`
+	DepartmentCode sql.NullString `db:"department_code"`
+	DepartmentName sql.NullString `db:"department_name"`
+	AssigneeID     sql.NullInt64  `db:"assignee_id"`
+	AssigneeName   sql.NullString `db:"assignee_name"`
+	CreatedAt      time.Time      `db:"created_at"`
+	DueAt          time.Time      `db:"due_at"`
+}
+
+// ListTickets returns one page of the queue in due order (keyset paging on
+// due time and id, stable while tickets change) and the cursor of the next
+// page (nil at the end). Only tickets within sc are returned.
+func (s *Store) ListTickets(ctx context.Context, sc domain.Scope, f domain.TicketFilter) ([]domain.TicketItem, *domain.Cursor, error) {
+	now := s.now()
+	limit := f.Limit
+	if limit <= 0 || limit > 100 {
+		limit = 50
+	}
+	var q query
+	q.scope(sc, "t")
+	statuses := f.Statuses
+	if len(statuses) == 0 {
+		statuses = domain.OpenStatuses
+	}
+	ss := make([]string, len(statuses))
+	for i, st := range statuses {
+		ss[i] = string(st)
+	}
+	if sameSet(statuses, domain.OpenStatuses) {
+		// spelled out, so the planner matches the partial queue indexes
+		q.where("t.status IN ('new', 'assigned', 'in_progress', 'waiting_citizen')")
+	} else {
+		q.where("t.status = ANY(" + q.arg(pq.StringArray(ss)) + ")")
+	}
+	if f.Unit != "" {
+		q.where("t.unit_id = (SELECT id FROM units WHERE code = " + q.arg(f.Unit) + ")")
+	}
+	if f.Department != "" {
+		q.where("t.department_id IN (SELECT id FROM departments WHERE code = " + q.arg(f.Department) + ")")
+	}
+	if f.Category != "" {
+		q.where("t.category_id IN (SELECT id FROM categories WHERE code = " + q.arg(f.Category) + ")")
+	}
+	if f.Kind != "" {
+		q.where("t.kind = " + q.arg(string(f.Kind)))
+	}
+	if f.Channel != "" {
+		q.where("t.channel = " + q.arg(string(f.Channel)))
+	}
+	if f.AssigneeID != nil {
+		q.where("t.assignee_id = " + q.arg(*f.AssigneeID))
+	}
+	if f.Overdue {
+		q.where("t.due_at < " + q.arg(now) + " AND t.status IN ('new', 'assigned', 'in_progress')")
+	}
+	for _, w := range searchWords(f.Query) {
+		q.where("ticket_search_text(t.title, t.body) LIKE " + q.arg("%"+w+"%"))
+	}
+	if f.After != nil {
+		q.where(fmt.Sprintf("(t.due_at, t.id) > (%s, %s)", q.arg(f.After.DueAt), q.arg(f.After.ID)))
+	}
+	sqlText := `SELECT t.id, t.tracking_code, t.title, left(t.body, 200) AS body, t.status, t.kind, t.channel,
+			u.code AS unit_code, c.code AS category_code, c.name AS category_name,
+			d.code AS department_code, d.name AS department_name, t.assignee_id, a.name AS assignee_name,
+			t.created_at, t.due_at
+		FROM tickets t
+		JOIN units u ON u.id = t.unit_id
+		LEFT JOIN categories c ON c.id = t.category_id
+		LEFT JOIN departments d ON d.id = t.department_id
+		LEFT JOIN users a ON a.id = t.assignee_id
+		WHERE ` + q.clause() + `
+		ORDER BY t.due_at, t.id
+		LIMIT ` + q.arg(limit+1)
+	var rows []itemRow
+	if err := s.db.SelectContext(ctx, &rows, sqlText, q.args...); err != nil {
+		return nil, nil, mapError(err, "")
+	}
+	var next *domain.Cursor
+	if len(rows) > limit {
+		rows = rows[:limit]
+		last := rows[limit-1]
+		next = &domain.Cursor{DueAt: last.DueAt, ID: last.ID}
+	}
+	items := make([]domain.TicketItem, len(rows))
+	for i, r := range rows {
+		title := r.Title
+		if title == "" {
+			title = domain.Summarize("", r.Body, 80)
+		}
+		st := domain.Status(r.Status)
+		items[i] = domain.TicketItem{ID: r.ID, TrackingCode: r.TrackingCode, Title: title, Status: st,
+			Kind: domain.Kind(r.Kind), Channel: domain.Channel(r.Channel), UnitCode: r.UnitCode,
+			CategoryCode: r.CategoryCode.String, CategoryName: r.CategoryName.String,
+			DepartmentCode: r.DepartmentCode.String, DepartmentName: r.DepartmentName.String,
+			AssigneeID: nullID(r.AssigneeID), AssigneeName: r.AssigneeName.String,
+			CreatedAt: r.CreatedAt, DueAt: r.DueAt,
+			Overdue: st != domain.StatusWaitingCitizen && st.Open() && now.After(r.DueAt)}
+	}
+	return items, next, nil
+}
+
+func sameSet(a, b []domain.Status) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		found := false
+		for _, y := range b {
+			if x == y {
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
