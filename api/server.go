@@ -23,6 +23,10 @@ type Config struct {
 	TrustedProxies []string
 	Now            func() time.Time // the clock; time.Now when nil
 	Issuer         *auth.Issuer     // signs and checks staff access tokens
+
+	FacebookAppSecret   string // verifies X-Hub-Signature-256; empty: Facebook webhooks refused
+	FacebookVerifyToken string // the webhook subscription handshake
+	SecretKey           string // CAUNOI_SECRET_KEY: encrypts channel tokens at rest
 }
 
 // Server holds the HTTP layer's dependencies.
@@ -78,11 +82,15 @@ func (s *Server) Handler() http.Handler {
 	staff := v1.Group("", s.authenticate)
 	staff.GET("/me", s.me)
 	s.ticketRoutes(staff)
+	s.reportRoutes(staff)
 
 	admin := staff.Group("", requireRole(domain.RoleAdmin))
 	s.adminRoutes(admin)
+	s.channelAdminRoutes(admin)
 	// s.apiKeyAdminRoutes(admin) — mounted once the Open311 key handlers land
 
+	s.webhookRoutes(r)
 	s.open311Routes(r)
+	s.pageRoutes(r)
 	return r
 }

@@ -12,6 +12,10 @@ import (
 type Store interface {
 	Open311Store
 	AdminStore
+	WebhookStore
+	ChannelAdminStore
+	ReportStore
+	PageStore
 
 	Ping(ctx context.Context) error
 

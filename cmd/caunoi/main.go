@@ -52,6 +52,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdSeed(ctx, cfg, args[1:], stdout)
 	case "user":
 		return cmdUser(ctx, cfg, args[1:], stdin, stdout)
+	case "apikey":
+		return cmdAPIKey(ctx, cfg, args[1:], stdout)
+	case "channel":
+		return cmdChannel(ctx, cfg, args[1:], stdout)
+	case "report":
+		return cmdReport(ctx, cfg, args[1:], stdout)
 	case "healthcheck":
 		return cmdHealthcheck(ctx, cfg)
 	case "version", "--version", "-v":

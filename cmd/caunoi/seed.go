@@ -18,6 +18,7 @@ func cmdSeed(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 	synthetic := fs.Int("synthetic", 0, "N realistic tickets")
 	unit := fs.String("unit", "", "with --synthetic: only this unit")
 	days := fs.Int("days", 365, "with --synthetic: spread over D days")
+	units := fs.Int("units", 0, "with --synthetic: first make sure the demo province has K communes and wards")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("seed: %w (use --demo or --synthetic N)", err)
 	}
@@ -42,7 +43,7 @@ func cmdSeed(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 			demo.ProvinceCode, len(demo.Units()), len(demo.Accounts()), demo.Password, made)
 	}
 	if *synthetic > 0 {
-		return seedSynthetic(ctx, store, *synthetic, *unit, *days, stdout)
+		return seedSynthetic(ctx, store, *synthetic, *unit, *days, *units, stdout)
 	}
 	return nil
 }

@@ -52,20 +52,23 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err := checkSchema(ctx, db); err != nil {
 		return err
 	}
-	_ = noJobs // the jobs arrive with the deadline watch and the outbox
 
+	store := repository.NewStore(db, nil)
 	keys, err := auth.KeysFromSecret(cfg.JWTSecret, cfg.JWTPreviousSecret)
 	if err != nil {
 		return fmt.Errorf("configuration: CAUNOI_JWT_SECRET: %w", err)
 	}
 	gin.SetMode(gin.ReleaseMode)
 	srv := api.New(api.Config{
-		Issuer:         &auth.Issuer{Keys: *keys},
-		PublicURL:      cfg.PublicURL,
-		Location:       cfg.Location,
-		RateLimit:      cfg.RateLimit,
-		TrustedProxies: cfg.TrustedProxies,
-	}, repository.NewStore(db, nil), log)
+		Issuer:              &auth.Issuer{Keys: *keys},
+		PublicURL:           cfg.PublicURL,
+		Location:            cfg.Location,
+		RateLimit:           cfg.RateLimit,
+		TrustedProxies:      cfg.TrustedProxies,
+		FacebookAppSecret:   cfg.FacebookAppSecret,
+		FacebookVerifyToken: cfg.FacebookVerifyToken,
+		SecretKey:           cfg.SecretKey,
+	}, store, log)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -84,6 +87,13 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		slog.String("version", version))
 	fmt.Fprintf(stdout, "caunoi %s listening on %s\n", version, ln.Addr())
 
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	waitJobs := func() {}
+	if !*noJobs {
+		waitJobs = startJobs(jobsCtx, jobDeps{cfg: cfg, store: store, log: log, now: time.Now})
+	}
+	defer func() { stopJobs(); waitJobs() }()
+
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -94,6 +104,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	log.Info("shutting down: finishing in-flight requests")
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	stopJobs() // no new job runs; running ones finish while requests drain
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

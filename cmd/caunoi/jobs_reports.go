@@ -1,0 +1,4 @@
+package main
+
+// reportJobs returns the report jobs.
+func reportJobs(d jobDeps) []jobSpec { return nil }
