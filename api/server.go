@@ -61,11 +61,12 @@ func (s *Server) Handler() http.Handler {
 		s.log.Warn("trusted proxies ignored", slog.Any("error", err))
 		r.SetTrustedProxies(nil) //nolint:errcheck
 	}
-	r.Use(requestID(s.log), recovery(), accessLog(), securityHeaders())
+	r.Use(requestID(s.log), recovery(), s.observe(), accessLog(), securityHeaders())
 	r.NoRoute(func(c *gin.Context) { writeError(c, errNotFoundRoute) })
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
+	s.metricsRoutes(r)
 
 	v1 := r.Group("/api/v1", limitBody(MaxBodyBytes))
 	v1.GET("/units", s.listUnits)
@@ -83,6 +84,7 @@ func (s *Server) Handler() http.Handler {
 	staff.GET("/me", s.me)
 	s.ticketRoutes(staff)
 	s.reportRoutes(staff)
+	s.notificationRoutes(staff)
 
 	admin := staff.Group("", requireRole(domain.RoleAdmin))
 	s.adminRoutes(admin)

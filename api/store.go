@@ -16,6 +16,7 @@ type Store interface {
 	ChannelAdminStore
 	ReportStore
 	PageStore
+	NotificationStore
 
 	Ping(ctx context.Context) error
 
