@@ -89,7 +89,7 @@ func (s *Server) Handler() http.Handler {
 	admin := staff.Group("", requireRole(domain.RoleAdmin))
 	s.adminRoutes(admin)
 	s.channelAdminRoutes(admin)
-	// s.apiKeyAdminRoutes(admin) — mounted once the Open311 key handlers land
+	s.apiKeyAdminRoutes(admin)
 
 	s.webhookRoutes(r)
 	s.open311Routes(r)

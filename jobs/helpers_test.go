@@ -50,8 +50,8 @@ func fixtureTicket(t *testing.T, db *sqlx.DB) int64 {
 		t.Fatal(err)
 	}
 	if err := db.GetContext(ctx, &ticket, `
-		INSERT INTO tickets (tracking_code, unit_id, department_id, channel, body, created_at)
-		VALUES ('AP-0001', $1, $2, 'zalo', 'Xin hỏi thủ tục cấp giấy khai sinh', '2026-03-02T08:00:00+07:00')
+		INSERT INTO tickets (tracking_code, unit_id, department_id, channel, body, created_at, due_at)
+		VALUES ('AP-0001', $1, $2, 'zalo', 'Xin hỏi thủ tục cấp giấy khai sinh', '2026-03-02T08:00:00+07:00', '2026-03-05T17:00:00+07:00')
 		RETURNING id`, unit, dept); err != nil {
 		t.Fatal(err)
 	}

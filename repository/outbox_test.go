@@ -32,8 +32,8 @@ func outboxTicket(t *testing.T, db *sqlx.DB) int64 {
 		t.Fatal(err)
 	}
 	if err := db.GetContext(ctx, &ticket, `
-		INSERT INTO tickets (tracking_code, unit_id, department_id, channel, body, created_at)
-		VALUES ('HB-0001', $1, $2, 'facebook_comment', 'Đèn đường thôn Đông hỏng', '2026-03-02T08:00:00+07:00')
+		INSERT INTO tickets (tracking_code, unit_id, department_id, channel, body, created_at, due_at)
+		VALUES ('HB-0001', $1, $2, 'facebook_comment', 'Đèn đường thôn Đông hỏng', '2026-03-02T08:00:00+07:00', '2026-03-05T17:00:00+07:00')
 		RETURNING id`, unit, dept); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,95 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"caunoi/domain"
+)
+
+// apiKeyItem is an Open311 API key in the administration API: never the
+// key itself, which is shown once, when it is made.
+type apiKeyItem struct {
+	ID         int64      `json:"id"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	Unit       *string    `json:"unit"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+	Key        string     `json:"key,omitempty"`
+}
+
+func (s *Server) apiKeyItem(k domain.APIKey) apiKeyItem {
+	it := apiKeyItem{ID: k.ID, Name: k.Name, Prefix: k.Prefix, CreatedAt: k.CreatedAt.In(s.cfg.Location),
+		LastUsedAt: s.local(k.LastUsedAt), RevokedAt: s.local(k.RevokedAt)}
+	if k.UnitCode != "" {
+		u := k.UnitCode
+		it.Unit = &u
+	}
+	return it
+}
+
+// apiKeyAdminRoutes registers the administration of Open311 API keys on an
+// admin-only group: GET /apikeys, POST /apikeys {"name","unit"} (201 with
+// the key, shown this once), DELETE /apikeys/{id} (204; revokes it). The
+// store checks the caller's role and scope in each query.
+func (s *Server) apiKeyAdminRoutes(g *gin.RouterGroup) {
+	g.GET("/apikeys", s.listAPIKeys)
+	g.POST("/apikeys", s.createAPIKey)
+	g.DELETE("/apikeys/:id", s.revokeAPIKey)
+}
+
+// listAPIKeys handles GET /api/v1/apikeys.
+func (s *Server) listAPIKeys(c *gin.Context) {
+	keys, err := s.store.ListAPIKeys(c.Request.Context(), scopeOf(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	items := make([]apiKeyItem, len(keys))
+	for i, k := range keys {
+		items[i] = s.apiKeyItem(k)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// createAPIKey handles POST /api/v1/apikeys.
+func (s *Server) createAPIKey(c *gin.Context) {
+	var req struct {
+		Name string `json:"name"`
+		Unit string `json:"unit"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	sc := scopeOf(c)
+	k, secret, err := s.store.CreateAPIKey(c.Request.Context(), &sc, req.Name, req.Unit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	it := s.apiKeyItem(k)
+	it.Key = secret
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, it)
+}
+
+// revokeAPIKey handles DELETE /api/v1/apikeys/{id}.
+func (s *Server) revokeAPIKey(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 1 {
+		writeError(c, domain.NotFound("khóa API", "API key"))
+		return
+	}
+	sc := scopeOf(c)
+	if err := s.store.RevokeAPIKey(c.Request.Context(), &sc, id); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
