@@ -67,6 +67,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	s.metricsRoutes(r)
+	r.GET("/openapi.yaml", s.openapi)
 
 	v1 := r.Group("/api/v1", limitBody(MaxBodyBytes))
 	v1.GET("/units", s.listUnits)

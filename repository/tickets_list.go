@@ -59,6 +59,18 @@ func searchWords(s string) []string {
 	return words
 }
 
+// searchQuery returns the tsquery of a search: every folded word must
+// appear, the last one as a prefix (the user may still be typing it).
+// Words hold only letters and digits, so nothing of tsquery's syntax gets in.
+func searchQuery(s string) string {
+	words := searchWords(s)
+	if len(words) == 0 {
+		return ""
+	}
+	words[len(words)-1] += ":*"
+	return strings.Join(words, " & ")
+}
+
 type itemRow struct {
 	ID             int64          `db:"id"`
 	TrackingCode   string         `db:"tracking_code"`
@@ -124,8 +136,8 @@ func (s *Store) ListTickets(ctx context.Context, sc domain.Scope, f domain.Ticke
 	if f.Overdue {
 		q.where("t.due_at < " + q.arg(now) + " AND t.status IN ('new', 'assigned', 'in_progress')")
 	}
-	for _, w := range searchWords(f.Query) {
-		q.where("ticket_search_text(t.title, t.body) LIKE " + q.arg("%"+w+"%"))
+	if tsq := searchQuery(f.Query); tsq != "" {
+		q.where("ticket_search_vector(t.title, t.body) @@ to_tsquery('simple', " + q.arg(tsq) + ")")
 	}
 	if f.After != nil {
 		q.where(fmt.Sprintf("(t.due_at, t.id) > (%s, %s)", q.arg(f.After.DueAt), q.arg(f.After.ID)))

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// rawInsertScript inserts one ticket-shaped row, as intake does, into a
+// table with the tickets' columns, defaults, checks and indexes.
+const rawInsertScript = `\set unit random(1, 4)
+INSERT INTO bench_tickets (tracking_code, unit_id, department_id, category_id, kind, channel, title, body,
+	citizen_name, citizen_phone, village, deadline_unit, due_at, accept_due_at)
+VALUES (upper(substr(md5(random()::text), 1, 10)), :unit, :unit, :unit, 'feedback', 'web', 'Đèn đường hỏng',
+	'Đèn đường trước nhà số 45 đường Lê Lợi, thôn 3 bị hỏng 3 ngày nay, buổi tối rất tối, người đi đường dễ bị ngã. Đề nghị xã cho người sửa sớm.',
+	'Nguyễn Văn An', '0912345678', 'Thôn 3', 'working_days', now() + interval '3 days', now() + interval '8 hours');
+`
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+)`)
+
+// measureRawInsert is the ceiling intake is measured against: pgbench,
+// prepared, 8 clients on 2 threads, single-row INSERTs into bench_tickets
+// (CREATE TABLE … (LIKE tickets INCLUDING ALL)), right before the intake.
+func measureRawInsert(ctx context.Context, b *bench) (Figure, error) {
+	if _, err := exec.LookPath("pgbench"); err != nil {
+		return Figure{Skipped: "pgbench not found (Debian: postgresql-client or postgresql-contrib)"}, nil
+	}
+	if _, err := b.db.ExecContext(ctx, "CREATE TABLE bench_tickets (LIKE tickets INCLUDING ALL)"); err != nil {
+		return Figure{}, err
+	}
+	defer b.db.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS bench_tickets") //nolint:errcheck
+	script := filepath.Join(b.dir, "insert.sql")
+	if err := os.WriteFile(script, []byte(rawInsertScript), 0o644); err != nil {
+		return Figure{}, err
+	}
+	secs := int(b.p.Duration / time.Second)
+	cmd := exec.CommandContext(ctx, "pgbench", "-n", "-M", "prepared", "-c", strconv.Itoa(b.p.Clients), "-j", "2",
+		"-T", strconv.Itoa(secs), "-r", "-f", script, b.dbURL)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return Figure{}, fmt.Errorf("pgbench: %w: %s", err, out)
+	}
+	m := tpsLine.FindSubmatch(out)
+	if m == nil {
+		return Figure{}, fmt.Errorf("pgbench: no tps in %s", out)
+	}
+	tps, _ := strconv.ParseFloat(string(m[1]), 64)
+	f := Figure{PerSecond: tps, Unit: "rows", Note: fmt.Sprintf("pgbench -n -M prepared -c %d -j 2 -T %d", b.p.Clients, secs)}
+	if lat := regexp.MustCompile(`latency average = ([0-9.]+) ms`).FindSubmatch(out); lat != nil {
+		avg, _ := strconv.ParseFloat(string(lat[1]), 64)
+		f.Extra = map[string]any{"latency_average_ms": avg}
+	}
+	if n := regexp.MustCompile(`number of transactions actually processed: ([0-9]+)`).FindSubmatch(out); n != nil {
+		f.Requests, _ = strconv.Atoi(string(n[1]))
+	}
+	if e := regexp.MustCompile(`number of failed transactions: ([0-9]+)`).FindSubmatch(out); e != nil {
+		f.Errors, _ = strconv.Atoi(string(e[1]))
+	}
+	return f, nil
+}

@@ -1,0 +1,881 @@
+package repository
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"caunoi/domain"
+)
+
+// SyntheticMessage is a citizen's message that synthetic tickets vary on.
+type SyntheticMessage struct {
+	Title string
+	Body  string
+}
+
+// SyntheticSpec says what LoadSynthetic makes: N tickets spread over the
+// Days before Now across Units (commune-level unit ids), their text drawn
+// from Messages with variations. The same Seed makes the same tickets.
+type SyntheticSpec struct {
+	N        int
+	Days     int
+	Now      time.Time
+	Units    []int64
+	Messages []SyntheticMessage
+	Seed     uint64
+	Workers  int // COPY streams; 2 when 0
+}
+
+// SyntheticResult is what LoadSynthetic stored and how long it took.
+type SyntheticResult struct {
+	Tickets  int
+	Events   int
+	Routes   int // routing decisions computed (the rest came from the cache)
+	Elapsed  time.Duration
+	FirstID  int64
+	LastID   int64
+	Statuses map[domain.Status]int
+}
+
+// Rate returns the tickets stored per second.
+func (r SyntheticResult) Rate() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Tickets) / r.Elapsed.Seconds()
+}
+
+// syntheticChunk is how many tickets one COPY of tickets (followed by one
+// COPY of their events) carries.
+const syntheticChunk = 10000
+
+// LoadSynthetic stores spec.N realistic tickets and their timelines with
+// COPY: routed by each unit's routing table, due on its calendar, in
+// statuses that follow their age. Ticket ids are taken from the sequence in
+// one block and follow creation time. Each COPY stream is one transaction;
+// they commit together only when every stream succeeded, so a failure
+// leaves nothing behind. It returns an invalid_input error for a bad spec.
+func (s *Store) LoadSynthetic(ctx context.Context, spec SyntheticSpec) (SyntheticResult, error) {
+	start := time.Now()
+	if spec.N <= 0 || spec.Days <= 0 || len(spec.Units) == 0 || len(spec.Messages) == 0 {
+		return SyntheticResult{}, domain.Invalid("Tham số sinh dữ liệu không hợp lệ.",
+			"Synthetic data needs N > 0, days > 0, units and messages.", nil)
+	}
+	if spec.Now.IsZero() {
+		spec.Now = s.now()
+	}
+	if spec.Workers <= 0 {
+		spec.Workers = 2
+	}
+	plan, err := s.synPlan(ctx, spec)
+	if err != nil {
+		return SyntheticResult{}, err
+	}
+	first, err := reserveTicketIDs(ctx, s.db, spec.N)
+	if err != nil {
+		return SyntheticResult{}, err
+	}
+	plan.firstID = first
+	res, err := plan.load(ctx, s.db)
+	if err != nil {
+		return SyntheticResult{}, err
+	}
+	res.FirstID, res.LastID = first, first+int64(spec.N)-1
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// reserveTicketIDs takes n consecutive ids from the tickets' sequence and
+// returns the first. The table lock keeps other writers from drawing an id
+// between nextval and setval; it lasts only this short transaction.
+func reserveTicketIDs(ctx context.Context, db *sqlx.DB, n int) (int64, error) {
+	var first int64
+	err := inTx(ctx, db, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, "LOCK TABLE tickets IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+			return mapError(err, "")
+		}
+		if err := tx.GetContext(ctx, &first, "SELECT nextval(pg_get_serial_sequence('tickets', 'id'))"); err != nil {
+			return mapError(err, "")
+		}
+		if _, err := tx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('tickets', 'id'), $1)",
+			first+int64(n)-1); err != nil {
+			return mapError(err, "")
+		}
+		return nil
+	})
+	return first, err
+}
+
+// synUnit is a unit tickets go to, with what generating them needs.
+type synUnit struct {
+	idx      int
+	cat      *domain.Catalog
+	group    *routeGroup
+	ward     bool
+	villages []string
+	lat, lng float64
+	catByID  map[int64]domain.Category
+	deptByID map[int64]domain.Department
+	catID    map[string]int64 // code → id, to translate a group's routes
+	deptID   map[string]int64
+}
+
+// routeGroup is units whose routing tables are built from the same
+// categories and departments (by code) and have no routing rules: routing
+// is a pure function of that table, so a text is routed once per group, and
+// the result, in codes, holds for every unit of it.
+type routeGroup struct {
+	table *domain.RoutingTable
+	first *synUnit
+	rules bool // the unit has routing rules: kind and channel matter
+	mu    sync.Mutex
+	cache map[uint64]*groupRoute
+	count atomic.Int64
+}
+
+// groupRoute is a routed text: the variant's text and where it went, in codes.
+type groupRoute struct {
+	title, body string
+	category    string
+	department  string
+	reason      string
+	keyword     string
+}
+
+type synPlanT struct {
+	spec     SyntheticSpec
+	units    []*synUnit
+	cumUnit  []float64 // cumulative unit weights
+	hours    []time.Time
+	cumHour  []float64 // cumulative weights of the hours of the period
+	firstID  int64
+	nowTrunc time.Time
+}
+
+func (s *Store) synPlan(ctx context.Context, spec SyntheticSpec) (*synPlanT, error) {
+	p := &synPlanT{spec: spec, nowTrunc: spec.Now.Truncate(time.Microsecond)}
+	rng := rand.New(rand.NewPCG(spec.Seed, 0x5eed))
+	groups := map[string]*routeGroup{}
+	total := 0.0
+	for i, id := range spec.Units {
+		cat, err := s.Catalog(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("synthetic: unit %d: %w", id, err)
+		}
+		if cat.Unit.Level == domain.LevelProvince {
+			return nil, domain.Invalid("Tỉnh không nhận phản ánh trực tiếp.", "A province takes no tickets of its own.",
+				map[string]string{"unit": "province"})
+		}
+		u := &synUnit{idx: i, cat: cat, ward: cat.Unit.Level == domain.LevelWard,
+			lat: 21.05 + 0.6*rng.Float64(), lng: 104.95 + 0.55*rng.Float64(),
+			catByID: map[int64]domain.Category{}, deptByID: map[int64]domain.Department{},
+			catID: map[string]int64{}, deptID: map[string]int64{}}
+		for _, c := range cat.Categories {
+			u.catByID[c.ID], u.catID[c.Code] = c, c.ID
+		}
+		for _, d := range cat.Departments {
+			u.deptByID[d.ID], u.deptID[d.Code] = d, d.ID
+		}
+		u.villages = villagesFor(u.ward, rng)
+		sig := routingSignature(cat)
+		g := groups[sig]
+		if g == nil {
+			g = &routeGroup{table: cat.Routing, first: u, cache: map[uint64]*groupRoute{},
+				rules: strings.HasPrefix(sig, "unit:")}
+			groups[sig] = g
+		}
+		u.group = g
+		p.units = append(p.units, u)
+		w := 0.35 + 1.65*rng.Float64()*rng.Float64() // a few busy units, many quiet ones
+		total += w
+		p.cumUnit = append(p.cumUnit, total)
+	}
+	p.hourProfile()
+	return p, nil
+}
+
+// routingSignature names what a unit's routing depends on, in codes; a unit
+// with routing rules gets a signature of its own (rules name ids).
+func routingSignature(cat *domain.Catalog) string {
+	var b strings.Builder
+	for _, r := range cat.Rules {
+		if r.Active {
+			return "unit:" + strconv.FormatInt(cat.Unit.ID, 10)
+		}
+	}
+	dept := map[int64]string{}
+	for _, d := range cat.Departments {
+		dept[d.ID] = d.Code
+	}
+	b.WriteString("triage:" + dept[cat.TriageID])
+	for _, c := range cat.Categories {
+		if !c.Active {
+			continue
+		}
+		def := ""
+		if c.DefaultDepartmentID != nil {
+			def = dept[*c.DefaultDepartmentID]
+		}
+		fmt.Fprintf(&b, "|%s/%d/%s/%q", c.Code, c.Position, def, c.Keywords)
+	}
+	return b.String()
+}
+
+// hourProfile spreads the period's tickets over its hours: office hours
+// and evenings busier than nights, weekends quieter, and a use that grows
+// over the year.
+func (p *synPlanT) hourProfile() {
+	loc := domain.VietnamLocation()
+	end := p.nowTrunc
+	start := end.Add(-time.Duration(p.spec.Days) * 24 * time.Hour).Truncate(time.Hour)
+	n := int(end.Sub(start)/time.Hour) + 1
+	total := 0.0
+	for i := 0; i < n; i++ {
+		h := start.Add(time.Duration(i) * time.Hour)
+		lt := h.In(loc)
+		w := hourWeights[lt.Hour()] * dayWeights[lt.Weekday()] * (0.7 + 0.6*float64(i)/float64(n))
+		if i == n-1 { // the current hour, only partly gone
+			w *= float64(end.Sub(h)) / float64(time.Hour)
+		}
+		total += w
+		p.hours = append(p.hours, h)
+		p.cumHour = append(p.cumHour, total)
+	}
+}
+
+var hourWeights = [24]float64{0.15, 0.08, 0.05, 0.05, 0.1, 0.3, 0.8, 1.4, 2.0, 2.1, 1.9, 1.5,
+	1.0, 1.2, 1.7, 1.8, 1.6, 1.3, 1.1, 1.3, 1.6, 1.4, 0.9, 0.4}
+
+var dayWeights = [7]float64{0.55, 1.05, 1.0, 1.0, 1.0, 0.95, 0.7} // Sunday first
+
+// load runs the COPY streams and commits them together.
+func (p *synPlanT) load(ctx context.Context, db *sqlx.DB) (SyntheticResult, error) {
+	chunks := (p.spec.N + syntheticChunk - 1) / syntheticChunk
+	workers := min(p.spec.Workers, chunks)
+	txs := make([]*sqlx.Tx, workers)
+	defer func() {
+		for _, tx := range txs {
+			if tx != nil {
+				tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+			}
+		}
+	}()
+	for i := range txs {
+		tx, err := db.BeginTxx(ctx, nil)
+		if err != nil {
+			return SyntheticResult{}, mapError(err, "")
+		}
+		txs[i] = tx
+	}
+	results := make([]SyntheticResult, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			gen := p.newGen(uint64(w))
+			for c := w; c < chunks; c += workers {
+				lo, hi := c*syntheticChunk, min((c+1)*syntheticChunk, p.spec.N)
+				if err := gen.copyChunk(wctx, txs[w], lo, hi); err != nil {
+					errs[w] = err
+					cancel()
+					return
+				}
+			}
+			results[w] = gen.res
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return SyntheticResult{}, fmt.Errorf("synthetic: %w", err)
+	}
+	for _, tx := range txs {
+		if err := tx.Commit(); err != nil {
+			return SyntheticResult{}, fmt.Errorf("synthetic: commit: %w", mapError(err, ""))
+		}
+	}
+	out := SyntheticResult{Statuses: map[domain.Status]int{}}
+	for _, r := range results {
+		out.Tickets += r.Tickets
+		out.Events += r.Events
+		for k, v := range r.Statuses {
+			out.Statuses[k] += v
+		}
+	}
+	seen := map[*routeGroup]bool{}
+	for _, u := range p.units {
+		if !seen[u.group] {
+			seen[u.group] = true
+			out.Routes += int(u.group.count.Load())
+		}
+	}
+	return out, nil
+}
+
+// synGen generates the tickets of one COPY stream. It is not shared.
+type synGen struct {
+	p        *synPlanT
+	rng      *rand.Rand
+	resolved map[uint64]*synRoute
+	due      map[dueKey]time.Time
+	events   []synEvent
+	row      []any
+	res      SyntheticResult
+}
+
+// synRoute is a group's route resolved to one unit's ids.
+type synRoute struct {
+	gr       *groupRoute
+	catID    any // int64 or nil
+	deptID   any
+	category domain.Category
+}
+
+type dueKey struct {
+	unit int
+	dl   domain.Deadline
+	day  int
+}
+
+type synEvent struct {
+	ticket  int64
+	typ     domain.EventType
+	body    string
+	public  bool
+	data    string
+	created time.Time
+}
+
+func (p *synPlanT) newGen(w uint64) *synGen {
+	return &synGen{p: p, rng: rand.New(rand.NewPCG(p.spec.Seed+w*7919, 0xca7)),
+		resolved: map[uint64]*synRoute{}, due: map[dueKey]time.Time{},
+		row: make([]any, len(ticketCopyColumns)), res: SyntheticResult{Statuses: map[domain.Status]int{}}}
+}
+
+var ticketCopyColumns = []string{"id", "tracking_code", "unit_id", "department_id", "category_id", "kind",
+	"channel", "status", "priority", "title", "body", "citizen_name", "citizen_phone", "citizen_email",
+	"citizen_external_id", "address", "lat", "lng", "village", "public", "external_id", "thread_id",
+	"reception_day", "created_at", "updated_at", "deadline_unit", "due_at", "accept_due_at", "paused_at",
+	"first_response_at", "resolved_at", "closed_at", "last_citizen_at", "rating", "rating_comment", "rated_at"}
+
+var eventCopyColumns = []string{"ticket_id", "type", "body", "public", "data", "created_at"}
+
+// copyChunk copies tickets [lo, hi) and then their events.
+func (g *synGen) copyChunk(ctx context.Context, tx *sqlx.Tx, lo, hi int) error {
+	st, err := tx.PrepareContext(ctx, pq.CopyIn("tickets", ticketCopyColumns...))
+	if err != nil {
+		return mapError(err, "")
+	}
+	g.events = g.events[:0]
+	for i := lo; i < hi; i++ {
+		g.ticket(i)
+		if _, err := st.ExecContext(ctx, g.row...); err != nil {
+			st.Close()
+			return fmt.Errorf("copy tickets: %w", mapError(err, ""))
+		}
+	}
+	if _, err := st.ExecContext(ctx); err != nil {
+		st.Close()
+		return fmt.Errorf("copy tickets: %w", mapError(err, ""))
+	}
+	if err := st.Close(); err != nil {
+		return mapError(err, "")
+	}
+	st, err = tx.PrepareContext(ctx, pq.CopyIn("ticket_events", eventCopyColumns...))
+	if err != nil {
+		return mapError(err, "")
+	}
+	defer st.Close()
+	for _, e := range g.events {
+		if _, err := st.ExecContext(ctx, e.ticket, string(e.typ), e.body, e.public, e.data, e.created); err != nil {
+			return fmt.Errorf("copy events: %w", mapError(err, ""))
+		}
+	}
+	if _, err := st.ExecContext(ctx); err != nil {
+		return fmt.Errorf("copy events: %w", mapError(err, ""))
+	}
+	g.res.Tickets += hi - lo
+	g.res.Events += len(g.events)
+	return nil
+}
+
+// ticket fills g.row with ticket i (0-based) and queues its events.
+func (g *synGen) ticket(i int) {
+	p, rng := g.p, g.rng
+	id := p.firstID + int64(i)
+	u := p.units[sort.SearchFloat64s(p.cumUnit, rng.Float64()*p.cumUnit[len(p.cumUnit)-1])]
+	created := p.createdAt(i, rng)
+	loc := u.cat.Calendar.Loc
+	if loc == nil {
+		loc = domain.VietnamLocation()
+	}
+	kind := pickKind(rng)
+	channel := channelMix[pickWeighted(rng, channelWeights[:])]
+	r := g.route(u, rng, channel, kind)
+	deadline := domain.TicketDeadline(kind, r.category.Deadline, u.cat.KindRules)
+	due := g.dueAt(u, created, deadline, loc)
+	accept := g.dueAt(u, created, u.cat.KindRules[kind].Accept, loc)
+
+	life := simulate(rng, created, due, p.nowTrunc)
+	g.res.Statuses[life.status]++
+
+	row := g.row
+	for j := range row {
+		row[j] = nil
+	}
+	row[0], row[1], row[2], row[3], row[4] = id, syntheticTrackingCode(id), u.cat.Unit.ID, r.deptID, r.catID
+	row[5], row[6], row[7], row[8] = string(kind), string(channel), string(life.status), 0
+	if r.category.Code == "thien-tai" || r.category.Code == "an-ninh" {
+		row[8] = 1
+	}
+	row[9], row[10] = r.gr.title, r.gr.body
+	g.citizen(row, u, id, channel, created, loc)
+	row[18], row[19] = u.villages[rng.IntN(len(u.villages))], rng.IntN(10) == 0
+	row[23], row[24], row[25], row[26], row[27] = created, life.updated, string(deadline.Unit), due, accept
+	row[32] = created
+	row[28], row[29], row[30], row[31] = timeOrNil(life.paused), timeOrNil(life.firstResponse),
+		timeOrNil(life.resolved), timeOrNil(life.closed)
+	row[34] = ""
+	if life.rating > 0 {
+		row[33], row[35] = life.rating, life.rated
+		if rng.IntN(3) == 0 {
+			row[34] = ratingComments[life.rating-1][rng.IntN(len(ratingComments[life.rating-1]))]
+		}
+	}
+	g.timeline(id, u, r, channel, created, life)
+}
+
+// createdAt returns ticket i's creation time: the i-th of N points spread
+// over the period by the hour profile, so ids follow time.
+func (p *synPlanT) createdAt(i int, rng *rand.Rand) time.Time {
+	total := p.cumHour[len(p.cumHour)-1]
+	x := (float64(i) + rng.Float64()) / float64(p.spec.N) * total
+	h := min(sort.SearchFloat64s(p.cumHour, x), len(p.hours)-1)
+	t := p.hours[h].Add(time.Duration(rng.Int64N(int64(time.Hour)))).Truncate(time.Microsecond)
+	if !t.Before(p.nowTrunc) {
+		t = p.nowTrunc.Add(-time.Duration(1+rng.IntN(600)) * time.Second)
+	}
+	return t
+}
+
+// route returns where a variant of a sample message goes in unit u.
+func (g *synGen) route(u *synUnit, rng *rand.Rand, ch domain.Channel, kind domain.Kind) *synRoute {
+	msgs := g.p.spec.Messages
+	mi, pi, si := rng.IntN(len(msgs)), pickWeighted(rng, prefixWeights[:]), pickWeighted(rng, suffixWeights[:])
+	noTitle := ch == domain.ChannelFacebookComment || ch == domain.ChannelZalo || ch == domain.ChannelFacebookMessage
+	key := uint64(mi)<<16 | uint64(pi)<<8 | uint64(si)<<2
+	if noTitle {
+		key |= 1
+	}
+	if u.ward {
+		key |= 2
+	}
+	if u.group.rules {
+		key |= uint64(slices.Index(domain.Kinds, kind))<<24 | uint64(slices.Index(domain.Channels, ch))<<28
+	}
+	ukey := key | uint64(u.idx)<<40
+	if r := g.resolved[ukey]; r != nil {
+		return r
+	}
+	gr := u.group.get(key, func() *groupRoute {
+		m := msgs[mi]
+		title := m.Title
+		if noTitle {
+			title = ""
+		}
+		level := "xã"
+		if u.ward {
+			level = "phường"
+		}
+		body := strings.ReplaceAll(prefixes[pi], "{dv}", level) + m.Body + strings.ReplaceAll(suffixes[si], "{dv}", level)
+		res := u.group.table.Route(domain.RouteInput{Kind: kind, Channel: ch, Text: title + "\n" + body})
+		out := &groupRoute{title: title, body: body, reason: res.Reason, keyword: res.Keyword}
+		if res.CategoryID != nil {
+			out.category = u.group.first.catByID[*res.CategoryID].Code
+		}
+		if res.DepartmentID != nil {
+			out.department = u.group.first.deptByID[*res.DepartmentID].Code
+		}
+		return out
+	})
+	r := &synRoute{gr: gr}
+	if id, ok := u.catID[gr.category]; ok && gr.category != "" {
+		r.catID, r.category = id, u.catByID[id]
+	}
+	if id, ok := u.deptID[gr.department]; ok && gr.department != "" {
+		r.deptID = id
+	} else if u.cat.TriageID != 0 {
+		r.deptID = u.cat.TriageID
+	}
+	g.resolved[ukey] = r
+	return r
+}
+
+func (gr *routeGroup) get(key uint64, build func() *groupRoute) *groupRoute {
+	gr.mu.Lock()
+	defer gr.mu.Unlock()
+	if r := gr.cache[key]; r != nil {
+		return r
+	}
+	r := build()
+	gr.cache[key] = r
+	gr.count.Add(1)
+	return r
+}
+
+// dueAt returns the due time of d counted from created on u's calendar. A
+// deadline in days ends at a close of business that depends only on the
+// day of receipt, so it is computed once per unit, deadline and day.
+func (g *synGen) dueAt(u *synUnit, created time.Time, d domain.Deadline, loc *time.Location) time.Time {
+	if d.Unit == domain.WorkingHours || d.Amount <= 0 {
+		return u.cat.Calendar.Due(created, d)
+	}
+	y, m, day := created.In(loc).Date()
+	k := dueKey{unit: u.idx, dl: d, day: y*10000 + int(m)*100 + day}
+	due, ok := g.due[k]
+	if !ok {
+		due = u.cat.Calendar.Due(created, d)
+		g.due[k] = due
+	}
+	if due.Before(created) {
+		return created
+	}
+	return due
+}
+
+// synLife is a ticket's handling as of now.
+type synLife struct {
+	status                                  domain.Status
+	firstResponse, paused, resolved, closed time.Time
+	rated, updated                          time.Time
+	rating                                  int
+	rejected, duplicate                     bool
+}
+
+// simulate decides a ticket's handling from its age: most old tickets are
+// resolved (some late) and closed, recent ones are still open, a few
+// stall and are overdue; some are rejected or duplicates; a third of the
+// resolved ones are rated.
+func simulate(rng *rand.Rand, created, due, now time.Time) synLife {
+	l := synLife{status: domain.StatusNew, updated: created}
+	span := due.Sub(created)
+	if span < time.Hour {
+		span = time.Hour
+	}
+	resp := time.Duration(float64(20*time.Minute) * math.Exp(rng.NormFloat64()*1.1+1.2))
+	if resp > span {
+		resp = span / 2
+	}
+	fr := created.Add(resp).Truncate(time.Microsecond)
+	if fr.After(now) {
+		return l
+	}
+	l.firstResponse, l.updated = fr, fr
+	switch x := rng.IntN(100); {
+	case x < 2:
+		l.status, l.rejected, l.closed = domain.StatusRejected, true, fr
+		return l
+	case x < 4:
+		l.status, l.duplicate, l.closed = domain.StatusDuplicate, true, fr
+		return l
+	}
+	var resolveAt time.Time
+	switch x := rng.Float64(); {
+	case x < 0.78:
+		resolveAt = created.Add(time.Duration((0.15 + 0.85*rng.Float64()) * float64(span)))
+	case x < 0.96: // late
+		resolveAt = due.Add(time.Duration((0.05 + 1.5*rng.Float64()) * float64(span)))
+	default: // stalled: still open, overdue once due passes
+	}
+	resolveAt = resolveAt.Truncate(time.Microsecond)
+	if resolveAt.IsZero() || resolveAt.After(now) || !resolveAt.After(fr) {
+		switch x := rng.IntN(100); {
+		case x < 25:
+			l.status = domain.StatusAssigned
+		case x < 90:
+			l.status = domain.StatusInProgress
+		default:
+			l.status = domain.StatusWaitingCitizen
+			l.paused = fr.Add(time.Duration(rng.Float64() * float64(now.Sub(fr)))).Truncate(time.Microsecond)
+			l.updated = l.paused
+		}
+		return l
+	}
+	l.status, l.resolved, l.updated = domain.StatusResolved, resolveAt, resolveAt
+	if rng.IntN(3) == 0 {
+		if rated := resolveAt.Add(time.Duration(rng.Int64N(int64(72 * time.Hour)))).Truncate(time.Microsecond); rated.Before(now) {
+			l.rated, l.updated = rated, rated
+			l.rating = ratingScores[pickWeighted(rng, ratingWeights[:])]
+		}
+	}
+	if closed := resolveAt.Add(time.Duration(3+rng.IntN(10)) * 24 * time.Hour); closed.Before(now) && rng.IntN(10) < 9 {
+		l.status, l.closed = domain.StatusClosed, closed
+		if closed.After(l.updated) {
+			l.updated = closed
+		}
+	}
+	return l
+}
+
+// timeline queues the ticket's events: 'created', and for a resolved
+// ticket the public answer and the change to resolved. (The intake path
+// also writes 'routed', and staff work writes more status changes; they
+// are left out to keep the load fast: the ticket row holds the routing,
+// the times and the rating.)
+func (g *synGen) timeline(id int64, u *synUnit, r *synRoute, ch domain.Channel, created time.Time, l synLife) {
+	g.events = append(g.events, synEvent{ticket: id, typ: domain.EventCreated, data: createdData[ch], created: created})
+	switch {
+	case l.rejected:
+		g.status(id, "new", "rejected", l.firstResponse)
+		return
+	case l.duplicate:
+		g.status(id, "new", "duplicate", l.firstResponse)
+		return
+	case l.resolved.IsZero():
+		return
+	}
+	reply := replies[r.gr.category]
+	if reply == "" {
+		reply = replies[""]
+	}
+	level := "xã"
+	if u.ward {
+		level = "phường"
+	}
+	g.events = append(g.events, synEvent{ticket: id, typ: domain.EventReply, public: true,
+		body: strings.ReplaceAll(reply, "{dv}", level), data: "{}", created: l.resolved})
+	g.status(id, "in_progress", "resolved", l.resolved)
+}
+
+func (g *synGen) status(id int64, from, to string, at time.Time) {
+	g.events = append(g.events, synEvent{ticket: id, typ: domain.EventStatus,
+		data: `{"from":"` + from + `","to":"` + to + `"}`, created: at})
+}
+
+// citizen fills the sender's fields as each channel gives them: a display
+// name and platform id on Facebook and Zalo, a name and a masked-looking
+// phone from the hotline and the reception desk, sometimes nothing on the
+// web form. Every external id contains the ticket id, so none repeats.
+func (g *synGen) citizen(row []any, u *synUnit, id int64, ch domain.Channel, created time.Time, loc *time.Location) {
+	rng := g.rng
+	name, phone, email, ext, addr, thread := "", "", "", "", "", ""
+	var external any
+	switch ch {
+	case domain.ChannelFacebookComment:
+		name, ext = fbName(rng), strconv.FormatInt(24000000000000000+rng.Int64N(999999999999999), 10)
+		c := "1" + strconv.FormatInt(100000000000000+int64(u.idx)*1000000000, 10) + "_" + strconv.FormatInt(id, 10)
+		external, thread = c, c
+	case domain.ChannelFacebookMessage:
+		name, ext = fbName(rng), strconv.FormatInt(24000000000000000+rng.Int64N(999999999999999), 10)
+		external, thread = "m_syn"+strconv.FormatInt(id, 36)+strconv.FormatUint(rng.Uint64(), 36), ext
+	case domain.ChannelZalo:
+		name, ext = fbName(rng), strconv.FormatInt(1000000000000000000+rng.Int64N(8000000000000000000), 10)
+		external, thread = fmt.Sprintf("%016x%016x", rng.Uint64(), uint64(id)), ext
+	case domain.ChannelHotline, domain.ChannelWalkIn:
+		name, phone = fullName(rng), maskedPhone(rng)
+		if ch == domain.ChannelWalkIn && rng.IntN(5) < 2 {
+			y, m, d := created.In(loc).Date()
+			row[22] = fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+		}
+	case domain.ChannelEmail:
+		name = fullName(rng)
+		email = emailOf(name, id)
+	default: // web, open311
+		if rng.IntN(100) < 55 {
+			name, phone = fullName(rng), maskedPhone(rng)
+			if rng.IntN(4) == 0 {
+				email = emailOf(name, id)
+			}
+		}
+		if ch == domain.ChannelWeb || rng.IntN(2) == 0 {
+			row[16], row[17] = u.lat+(rng.Float64()-0.5)*0.04, u.lng+(rng.Float64()-0.5)*0.04
+		}
+	}
+	if rng.IntN(10) < 3 {
+		addr = "Số " + strconv.Itoa(1+rng.IntN(160)) + ", " + u.villages[rng.IntN(len(u.villages))]
+	}
+	row[11], row[12], row[13], row[14], row[15] = name, phone, email, ext, addr
+	row[20], row[21] = external, thread
+}
+
+func timeOrNil(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+func pickWeighted(rng *rand.Rand, w []int) int {
+	total := 0
+	for _, x := range w {
+		total += x
+	}
+	n := rng.IntN(total)
+	for i, x := range w {
+		if n < x {
+			return i
+		}
+		n -= x
+	}
+	return len(w) - 1
+}
+
+func pickKind(rng *rand.Rand) domain.Kind {
+	return domain.Kinds[pickWeighted(rng, kindWeights[:])]
+}
+
+// The mix of kinds (feedback, petition, inquiry, complaint, denunciation)
+// and of channels.
+var (
+	kindWeights    = [5]int{78, 9, 10, 2, 1}
+	channelMix     = domain.Channels
+	channelWeights = [8]int{15, 25, 14, 25, 3, 8, 7, 3} // web, fb comment, fb message, zalo, open311, hotline, walk-in, email
+	ratingScores   = [5]int{5, 4, 3, 2, 1}
+	ratingWeights  = [5]int{44, 30, 12, 7, 7}
+)
+
+var createdData = func() map[domain.Channel]string {
+	m := map[domain.Channel]string{}
+	for _, c := range domain.Channels {
+		m[c] = `{"channel":"` + string(c) + `"}`
+	}
+	return m
+}()
+
+// Variations of a sample message: how people open and close it ({dv} is
+// "xã" or "phường").
+var (
+	prefixes      = []string{"", "Kính gửi UBND {dv}, ", "Chào ad, ", "Em chào các anh chị, ", "Kính gửi lãnh đạo {dv}. ", "Dạ thưa {dv}, "}
+	prefixWeights = [6]int{50, 14, 12, 10, 8, 6}
+	suffixes      = []string{"", " Xin cảm ơn!", " Mong {dv} sớm giải quyết.", " Trân trọng.", " Cảm ơn ad ạ.", " Đề nghị các cơ quan chức năng kiểm tra, xử lý."}
+	suffixWeights = [6]int{45, 16, 14, 9, 8, 8}
+)
+
+// replies is the public answer by category code ("" for any other).
+var replies = map[string]string{
+	"chieu-sang":  "UBND {dv} đã chỉ đạo Phòng Kinh tế phối hợp với Điện lực kiểm tra, thay thế bóng đèn và sửa chữa đường dây; hệ thống chiếu sáng đã hoạt động bình thường. Cảm ơn ông/bà đã phản ánh.",
+	"thien-tai":   "Ngay khi nhận phản ánh, UBND {dv} đã cử lực lượng xung kích và dân quân có mặt tại hiện trường, khắc phục hậu quả, bảo đảm an toàn cho người dân. Đề nghị bà con tiếp tục theo dõi thông báo của {dv}.",
+	"an-ninh":     "Công an {dv} đã tiếp nhận, xác minh và xử lý theo quy định; đồng thời tăng cường tuần tra vào ban đêm tại khu vực. Mọi thông tin xin liên hệ trực ban Công an {dv}.",
+	"moi-truong":  "UBND {dv} đã yêu cầu đơn vị thu gom xử lý dứt điểm và kiểm tra việc xả thải của các hộ liên quan; đã lập biên bản và hướng dẫn khắc phục. Cảm ơn ông/bà đã đồng hành giữ gìn vệ sinh môi trường.",
+	"ha-tang":     "Phòng Kinh tế đã kiểm tra hiện trạng, tạm thời vá ổ gà và lắp biển cảnh báo; việc sửa chữa đã được đưa vào kế hoạch duy tu năm nay. UBND {dv} cảm ơn ông/bà.",
+	"dat-dai":     "Cán bộ địa chính đã làm việc với các hộ liên quan, đối chiếu hồ sơ và đo đạc hiện trạng; kết quả đã được thông báo bằng văn bản. Nếu chưa đồng ý, ông/bà có thể gửi đơn theo quy định.",
+	"thu-tuc":     "Trung tâm Phục vụ hành chính công đã hướng dẫn chi tiết thành phần hồ sơ và trả kết quả; ông/bà có thể tra cứu và nộp trực tuyến trên Cổng dịch vụ công quốc gia.",
+	"y-te-xa-hoi": "Phòng Văn hóa - Xã hội đã rà soát và hoàn thiện hồ sơ theo đúng chế độ, chính sách; kết quả sẽ được chi trả trong kỳ tới. Cảm ơn ông/bà đã phản ánh.",
+	"":            "UBND {dv} đã tiếp nhận và trả lời nội dung ông/bà nêu. Cảm ơn ông/bà đã quan tâm, đóng góp ý kiến.",
+}
+
+var ratingComments = [5][]string{
+	{"Chưa giải quyết triệt để", "Trả lời chung chung, không đúng nội dung"},
+	{"Xử lý chậm", "Chưa hài lòng"},
+	{"Tạm được", "Cần nhanh hơn"},
+	{"Cảm ơn xã", "Xử lý khá nhanh"},
+	{"Rất hài lòng, cảm ơn cán bộ", "Giải quyết nhanh, cảm ơn ạ"},
+}
+
+var (
+	familyNames = []string{"Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Đinh", "Hà"}
+	middleNames = []string{"Văn", "Thị", "Minh", "Đức", "Thu", "Ngọc", "Quang", "Thanh", "Hữu", "Xuân"}
+	givenNames  = []string{"An", "Bình", "Cường", "Dũng", "Hà", "Hạnh", "Hùng", "Hương", "Lan", "Long", "Mai", "Nam", "Phương", "Quân", "Sơn", "Thảo", "Trang", "Tuấn", "Yến", "Hải", "Linh", "Khánh"}
+	mobiles     = []string{"091", "094", "098", "097", "096", "086", "090", "093", "089", "070", "079", "081", "083", "085", "088", "032", "033", "035", "037", "039"}
+)
+
+func fullName(rng *rand.Rand) string {
+	return familyNames[rng.IntN(len(familyNames))] + " " + middleNames[rng.IntN(len(middleNames))] + " " +
+		givenNames[rng.IntN(len(givenNames))]
+}
+
+// fbName is a display name as people set it: often without diacritics,
+// given name first.
+func fbName(rng *rand.Rand) string {
+	n := fullName(rng)
+	if rng.IntN(3) == 0 {
+		parts := strings.Fields(domain.Fold(n))
+		for i, p := range parts {
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
+		}
+		return parts[len(parts)-1] + " " + parts[0]
+	}
+	return n
+}
+
+// maskedPhone is a phone number that cannot be anyone's: "0912***678".
+func maskedPhone(rng *rand.Rand) string {
+	return mobiles[rng.IntN(len(mobiles))] + strconv.Itoa(rng.IntN(10)) + "***" + fmt.Sprintf("%03d", rng.IntN(1000))
+}
+
+func emailOf(name string, id int64) string {
+	parts := strings.Fields(domain.Fold(name))
+	return strings.Join(parts, "") + strconv.FormatInt(id%1000, 10) + "@example.vn"
+}
+
+// villagesFor returns a unit's villages: thôn and xóm in a commune, tổ dân
+// phố and khu in a ward.
+func villagesFor(ward bool, rng *rand.Rand) []string {
+	var out []string
+	if ward {
+		for i := 1; i <= 8+rng.IntN(10); i++ {
+			out = append(out, "Tổ dân phố "+strconv.Itoa(i))
+		}
+		return append(out, "Khu 1", "Khu 2", "Khu 5", "Khu phố Tân Lập", "Khu phố Hòa Bình")
+	}
+	for i := 1; i <= 5+rng.IntN(8); i++ {
+		out = append(out, "Thôn "+strconv.Itoa(i))
+	}
+	named := []string{"Thôn Đồng Xuân", "Xóm Chùa", "Xóm Bến", "Thôn Hạ", "Thôn Thượng", "Xóm Mới", "Thôn Đông", "Xóm Đồng", "Thôn Trung", "Xóm Giữa"}
+	for _, n := range named {
+		if rng.IntN(2) == 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// syntheticTrackingCode returns the tracking code of synthetic ticket id:
+// a keyed permutation of the 44-bit id space written in the tracking
+// alphabet, so codes look random, have the shape of domain.NewTrackingCode,
+// and never repeat between synthetic tickets (ids never repeat).
+func syntheticTrackingCode(id int64) string {
+	const half, mask = 22, 1<<22 - 1
+	v := uint64(id) & (1<<44 - 1)
+	l, r := v>>half, v&mask
+	for round := uint64(0); round < 4; round++ {
+		l, r = r, l^(mix64(r+round*0x9e3779b97f4a7c15)&mask)
+	}
+	v = l<<half | r
+	const alpha = domain.TrackingAlphabet
+	var b [10]byte
+	for i := 9; i >= 0; i-- {
+		if i == 4 {
+			b[i] = '-'
+			continue
+		}
+		b[i] = alpha[v%uint64(len(alpha))]
+		v /= uint64(len(alpha))
+	}
+	return string(b[:])
+}
+
+// mix64 is SplitMix64's finaliser.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
