@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"caunoi/auth"
 	"caunoi/domain"
 	"caunoi/repository"
@@ -57,17 +59,24 @@ func SeedReference(ctx context.Context, store *repository.Store, now time.Time) 
 
 // Seed loads the demo: SeedReference and then the demo tickets of every
 // unit. It is idempotent and returns how many tickets it created.
-func Seed(ctx context.Context, store *repository.Store, now time.Time) (int, error) {
+func Seed(ctx context.Context, db *sqlx.DB, now time.Time) (int, error) {
+	clock := &demoClock{t: now}
+	store := repository.NewStore(db, clock.Now)
 	if err := SeedReference(ctx, store, now); err != nil {
 		return 0, err
 	}
+	admin, _, err := store.UserByEmail(ctx, Accounts()[0].Email)
+	if err != nil {
+		return 0, fmt.Errorf("demo admin: %w", err)
+	}
+	w := &worker{store: store, clock: clock, now: now, admin: domain.ScopeOf(admin)}
 	made := 0
 	for ui, u := range Units() {
 		cat, err := store.CatalogByCode(ctx, u.Code)
 		if err != nil {
 			return made, err
 		}
-		n, err := seedTickets(ctx, store, cat, now, uint64(ui))
+		n, err := seedTickets(ctx, w, cat, uint64(ui))
 		if err != nil {
 			return made, fmt.Errorf("demo tickets of %s: %w", u.Code, err)
 		}
@@ -79,7 +88,8 @@ func Seed(ctx context.Context, store *repository.Store, now time.Time) (int, err
 // seedTickets creates the unit's demo tickets through the real intake
 // path (routing, deadlines), spread over the last 90 days. Each has a stable
 // external id, so seeding again makes nothing new.
-func seedTickets(ctx context.Context, store *repository.Store, cat *domain.Catalog, now time.Time, seed uint64) (int, error) {
+func seedTickets(ctx context.Context, w *worker, cat *domain.Catalog, seed uint64) (int, error) {
+	store, now := w.store, w.now
 	rng := rand.New(rand.NewPCG(seed, 2026))
 	msgs := SampleMessages()
 	channels := []domain.Channel{domain.ChannelWeb, domain.ChannelWeb, domain.ChannelFacebookComment,
@@ -105,6 +115,7 @@ func seedTickets(ctx context.Context, store *repository.Store, cat *domain.Catal
 			return made, fmt.Errorf("sample message %q: %w", m.Title, err)
 		}
 		created := now.Add(-time.Duration(rng.IntN(90*24*60)) * time.Minute)
+		w.clock.Set(created)
 		c, err := store.CreateTicket(ctx, cat.Unit.ID, domain.NewTicket{
 			Input: valid, Channel: channels[rng.IntN(len(channels))],
 			ExternalID: fmt.Sprintf("demo-%s-%03d", cat.Unit.Code, i), CreatedAt: created,
@@ -112,9 +123,103 @@ func seedTickets(ctx context.Context, store *repository.Store, cat *domain.Catal
 		if err != nil {
 			return made, err
 		}
-		if !c.Existing {
-			made++
+		if c.Existing {
+			continue
+		}
+		made++
+		// its own generator, so the main sequence is the same whether or
+		// not the ticket existed: seeding again draws the same tickets
+		if err := w.progress(ctx, c, rand.New(rand.NewPCG(seed, uint64(i)))); err != nil {
+			return made, fmt.Errorf("demo ticket %s: %w", c.TrackingCode, err)
 		}
 	}
 	return made, nil
+}
+
+// demoClock lets the demo's tickets be handled at times in the past.
+type demoClock struct{ t time.Time }
+
+func (c *demoClock) Now() time.Time  { return c.t }
+func (c *demoClock) Set(t time.Time) { c.t = t }
+
+// worker moves demo tickets along the real workflow, as the admin, at
+// plausible times between their creation and now.
+type worker struct {
+	store *repository.Store
+	clock *demoClock
+	now   time.Time
+	admin domain.Scope
+}
+
+var demoReplies = []string{
+	"Cảm ơn ông/bà đã phản ánh. Xã đã cử cán bộ kiểm tra thực tế và sẽ xử lý trong thời hạn quy định.",
+	"UBND xã đã tiếp nhận và giao phòng chuyên môn phối hợp với thôn xử lý. Kết quả sẽ được thông báo tới ông/bà.",
+	"Nội dung phản ánh đã được xử lý xong. Trân trọng cảm ơn ông/bà đã đồng hành cùng chính quyền địa phương.",
+}
+
+// progress gives a new demo ticket a history fitting its age: the oldest
+// are mostly resolved or closed (some late, some rated), recent ones in
+// progress or waiting for the citizen, the newest still new.
+func (w *worker) progress(ctx context.Context, c domain.Created, rng *rand.Rand) error {
+	age := w.now.Sub(c.CreatedAt)
+	at := func(d time.Duration) bool { // moves the clock to d after creation, if that is in the past
+		t := c.CreatedAt.Add(d)
+		if !t.Before(w.now) {
+			return false
+		}
+		w.clock.Set(t)
+		return true
+	}
+	r := rng.IntN(100)
+	switch {
+	case age < 6*time.Hour || r < 5:
+		return nil // still new
+	case r < 9:
+		if at(3 * time.Hour) {
+			_, err := w.store.ChangeStatus(ctx, w.admin, c.ID, domain.StatusRejected, "Nội dung không thuộc thẩm quyền giải quyết của xã.")
+			return err
+		}
+		return nil
+	}
+	if !at(2 * time.Hour) {
+		return nil
+	}
+	if _, err := w.store.AddReply(ctx, w.admin, c.ID, demoReplies[rng.IntN(2)]); err != nil {
+		return err
+	}
+	switch {
+	case age < 3*24*time.Hour || r < 15:
+		return nil // in progress
+	case r < 22:
+		if at(26 * time.Hour) {
+			_, err := w.store.ChangeStatus(ctx, w.admin, c.ID, domain.StatusWaitingCitizen, "Đề nghị người dân cung cấp thêm hình ảnh.")
+			return err
+		}
+		return nil
+	}
+	// resolved: mostly in time, some after the due time
+	took := time.Duration(1+rng.IntN(6*24)) * time.Hour
+	if r > 90 {
+		took += 10 * 24 * time.Hour
+	}
+	if !at(2*time.Hour + took) {
+		return nil
+	}
+	if _, err := w.store.AddReply(ctx, w.admin, c.ID, demoReplies[2]); err != nil {
+		return err
+	}
+	if _, err := w.store.ChangeStatus(ctx, w.admin, c.ID, domain.StatusResolved, "Đã xử lý xong."); err != nil {
+		return err
+	}
+	if rng.IntN(100) < 45 && at(3*time.Hour+took) {
+		comments := []string{"Xử lý nhanh, cảm ơn xã.", "Đã sửa nhưng hơi chậm.", "", "Rất hài lòng."}
+		if err := w.store.RateTicket(ctx, c.TrackingCode, 3+rng.IntN(3), comments[rng.IntN(len(comments))]); err != nil {
+			return err
+		}
+	}
+	if age > 30*24*time.Hour && r < 80 && at(took+9*24*time.Hour) {
+		_, err := w.store.ChangeStatus(ctx, w.admin, c.ID, domain.StatusClosed, "")
+		return err
+	}
+	return nil
 }

@@ -35,7 +35,7 @@ func cmdSeed(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 	}
 	store := repository.NewStore(db, nil)
 	if *demoFlag {
-		made, err := demo.Seed(ctx, store, time.Now())
+		made, err := demo.Seed(ctx, db, time.Now())
 		if err != nil {
 			return err
 		}
