@@ -1,10 +1,175 @@
 package api
 
-import "github.com/gin-gonic/gin"
+import (
+	"context"
+	"net/http"
+	"strconv"
 
-// AdminStore is what the administration API asks of the data layer.
-type AdminStore interface{}
+	"github.com/gin-gonic/gin"
+
+	"caunoi/domain"
+)
+
+// AdminStore is what the administration API asks of the data layer. Every
+// method takes the admin's scope and keeps to it in its queries: a row
+// outside the admin's unit and the units below it is not_found. A unit
+// argument is a unit code ("" the admin's own unit). Every change takes
+// effect for routing at once.
+type AdminStore interface {
+	AdminListUnits(ctx context.Context, sc domain.Scope) ([]domain.UnitRecord, error)
+	AdminCreateUnit(ctx context.Context, sc domain.Scope, u domain.UnitSpec) (domain.UnitRecord, error)
+	AdminUpdateUnit(ctx context.Context, sc domain.Scope, id int64, p domain.UnitPatch) (domain.UnitRecord, error)
+	AdminDeleteUnit(ctx context.Context, sc domain.Scope, id int64) (domain.Removal, error)
+
+	AdminListDepartments(ctx context.Context, sc domain.Scope, unit string) ([]domain.DepartmentRecord, error)
+	AdminDepartment(ctx context.Context, sc domain.Scope, id int64) (domain.DepartmentRecord, error)
+	AdminCreateDepartment(ctx context.Context, sc domain.Scope, unit string, d domain.DepartmentSpec) (domain.DepartmentRecord, error)
+	AdminUpdateDepartment(ctx context.Context, sc domain.Scope, id int64, p domain.DepartmentPatch) (domain.DepartmentRecord, error)
+	AdminDeleteDepartment(ctx context.Context, sc domain.Scope, id int64) (domain.Removal, error)
+
+	AdminListCategories(ctx context.Context, sc domain.Scope, unit string) ([]domain.CategoryRecord, error)
+	AdminCategory(ctx context.Context, sc domain.Scope, id int64) (domain.CategoryRecord, error)
+	AdminCreateCategory(ctx context.Context, sc domain.Scope, unit string, c domain.CategorySpec) (domain.CategoryRecord, error)
+	AdminUpdateCategory(ctx context.Context, sc domain.Scope, id int64, p domain.CategoryPatch) (domain.CategoryRecord, error)
+	AdminDeleteCategory(ctx context.Context, sc domain.Scope, id int64) (domain.Removal, error)
+
+	AdminListRules(ctx context.Context, sc domain.Scope, unit string) ([]domain.RuleRecord, error)
+	AdminRule(ctx context.Context, sc domain.Scope, id int64) (domain.RuleRecord, error)
+	AdminCreateRule(ctx context.Context, sc domain.Scope, unit string, r domain.RuleSpec) (domain.RuleRecord, error)
+	AdminUpdateRule(ctx context.Context, sc domain.Scope, id int64, p domain.RulePatch) (domain.RuleRecord, error)
+	AdminDeleteRule(ctx context.Context, sc domain.Scope, id int64) error
+	AdminCatalog(ctx context.Context, sc domain.Scope, unit string) (*domain.Catalog, error)
+
+	AdminListUsers(ctx context.Context, sc domain.Scope, unit string) ([]domain.UserRecord, error)
+	AdminUser(ctx context.Context, sc domain.Scope, id int64) (domain.UserRecord, error)
+	AdminCreateUser(ctx context.Context, sc domain.Scope, u domain.UserSpec, passwordHash string) (domain.UserRecord, error)
+	AdminUpdateUser(ctx context.Context, sc domain.Scope, id int64, p domain.UserPatch, passwordHash *string) (domain.UserRecord, error)
+	AdminDeactivateUser(ctx context.Context, sc domain.Scope, id int64) (domain.UserRecord, error)
+
+	AdminListHolidays(ctx context.Context, sc domain.Scope, unit string, year int) ([]domain.HolidayRecord, error)
+	AdminCreateHoliday(ctx context.Context, sc domain.Scope, h domain.HolidaySpec) (domain.HolidayRecord, error)
+	AdminUpdateHoliday(ctx context.Context, sc domain.Scope, id int64, p domain.HolidayPatch) (domain.HolidayRecord, error)
+	AdminDeleteHoliday(ctx context.Context, sc domain.Scope, id int64) error
+
+	AdminKindRules(ctx context.Context, sc domain.Scope) (map[domain.Kind]domain.KindRule, error)
+	AdminUpdateKindRule(ctx context.Context, sc domain.Scope, kind domain.Kind, p domain.KindRulePatch) (domain.KindRule, error)
+}
 
 // adminRoutes registers the administration API (units, departments,
-// categories, rules, users, holidays, channels) on an admin-only group.
-func (s *Server) adminRoutes(g *gin.RouterGroup) {}
+// categories, rules, users, holidays, kind rules) on an admin-only group.
+// GET /api/v1/units is the public list, so the admin's list of its subtree
+// is GET /api/v1/units/tree.
+func (s *Server) adminRoutes(g *gin.RouterGroup) {
+	g.GET("/units/tree", s.adminListUnits)
+	g.POST("/units", s.adminCreateUnit)
+	g.PATCH("/units/:id", s.adminUpdateUnit)
+	g.DELETE("/units/:id", s.adminDeleteUnit)
+
+	g.GET("/departments", s.adminListDepartments)
+	g.GET("/departments/:id", s.adminGetDepartment)
+	g.POST("/departments", s.adminCreateDepartment)
+	g.PATCH("/departments/:id", s.adminUpdateDepartment)
+	g.DELETE("/departments/:id", s.adminDeleteDepartment)
+
+	g.GET("/categories", s.adminListCategories)
+	g.GET("/categories/:id", s.adminGetCategory)
+	g.POST("/categories", s.adminCreateCategory)
+	g.PATCH("/categories/:id", s.adminUpdateCategory)
+	g.DELETE("/categories/:id", s.adminDeleteCategory)
+
+	g.GET("/rules", s.adminListRules)
+	g.GET("/rules/:id", s.adminGetRule)
+	g.POST("/rules", s.adminCreateRule)
+	g.POST("/rules/test", s.adminTestRules)
+	g.PATCH("/rules/:id", s.adminUpdateRule)
+	g.DELETE("/rules/:id", s.adminDeleteRule)
+
+	g.GET("/users", s.adminListUsers)
+	g.GET("/users/:id", s.adminGetUser)
+	g.POST("/users", s.adminCreateUser)
+	g.PATCH("/users/:id", s.adminUpdateUser)
+	g.DELETE("/users/:id", s.adminDeleteUser)
+
+	g.GET("/holidays", s.adminListHolidays)
+	g.POST("/holidays", s.adminCreateHoliday)
+	g.PATCH("/holidays/:id", s.adminUpdateHoliday)
+	g.DELETE("/holidays/:id", s.adminDeleteHoliday)
+
+	g.GET("/kind-rules", s.adminListKindRules)
+	g.PATCH("/kind-rules/:kind", s.adminUpdateKindRule)
+}
+
+// rowID reads the path's row id; a malformed one is simply not found.
+func rowID(c *gin.Context, vi, en string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.NotFound(vi, en)
+	}
+	return id, nil
+}
+
+// unitQuery returns the ?unit= of a unit-scoped collection ("" the admin's
+// own unit).
+func unitQuery(c *gin.Context) string { return c.Query("unit") }
+
+// unitOf returns the unit a new row goes to: the body's, else ?unit=; the
+// two must agree.
+func unitOf(c *gin.Context, body *string) (string, error) {
+	q := unitQuery(c)
+	if body == nil || *body == "" {
+		return q, nil
+	}
+	if q != "" && q != *body {
+		return "", domain.Invalid("Đơn vị trong nội dung và trên địa chỉ khác nhau.",
+			"The unit in the body and in the query differ.", map[string]string{"unit": domain.FieldInvalid})
+	}
+	return *body, nil
+}
+
+type removalOut struct {
+	ID          int64 `json:"id"`
+	Deleted     bool  `json:"deleted"`
+	Deactivated bool  `json:"deactivated"`
+}
+
+// respondRemoval answers a DELETE: what was done to the row.
+func respondRemoval(c *gin.Context, id int64, r domain.Removal, err error) {
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, removalOut{ID: id, Deleted: r.Deleted, Deactivated: r.Deactivated})
+}
+
+// respond answers with v, or the error.
+func respond(c *gin.Context, status int, v any, err error) {
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(status, v)
+}
+
+// optCode returns nil for "" (a JSON null), else the code.
+func optCode(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// boolOr returns *p, or def when p is nil.
+func boolOr(p *bool, def bool) bool {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// strOr returns *p, or "" when p is nil.
+func strOr(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

@@ -154,6 +154,7 @@ func (s *Server) submitFeedback(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	countCreated(c, domain.ChannelWeb)
 	c.JSON(http.StatusCreated, s.createdBody(created))
 }
 

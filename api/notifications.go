@@ -1,9 +1,147 @@
 package api
 
-import "github.com/gin-gonic/gin"
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"caunoi/domain"
+)
+
+// Notification is an in-app notification as its user reads it. It is an
+// alias of an unnamed struct type, field for field the same as
+// repository.Notification, so that the repository's Store satisfies
+// NotificationStore without api importing it.
+type Notification = struct {
+	ID           int64
+	TicketID     *int64
+	TrackingCode string // "" when the notification is about no ticket
+	Kind         string
+	Body         string
+	CreatedAt    time.Time
+	ReadAt       *time.Time
+}
 
 // NotificationStore is what the in-app notifications ask of the data layer.
-type NotificationStore interface{}
+// Every method takes the caller's user id and touches only that user's rows
+// (in the query itself).
+type NotificationStore interface {
+	// ListNotifications returns the user's notifications newest first (at
+	// most limit, ids below beforeID when it is not 0, only unread ones when
+	// unreadOnly) and the user's unread count.
+	ListNotifications(ctx context.Context, userID int64, unreadOnly bool, beforeID int64,
+		limit int) ([]Notification, int, error)
+	// ReadNotification marks one of the user's notifications read (not_found
+	// for another user's) and returns when it was read.
+	ReadNotification(ctx context.Context, userID, id int64, at time.Time) (time.Time, error)
+	// ReadAllNotifications marks all the user's notifications read and
+	// returns how many were unread.
+	ReadAllNotifications(ctx context.Context, userID int64, at time.Time) (int, error)
+}
 
 // notificationRoutes registers the caller's notifications on the staff group.
-func (s *Server) notificationRoutes(g *gin.RouterGroup) {}
+func (s *Server) notificationRoutes(g *gin.RouterGroup) {
+	g.GET("/notifications", s.listNotifications)
+	g.POST("/notifications/read-all", s.readAllNotifications)
+	g.POST("/notifications/:id/read", s.readNotification)
+}
+
+type notificationOut struct {
+	ID           int64      `json:"id"`
+	Kind         string     `json:"kind"`
+	Body         string     `json:"body"`
+	TicketID     *int64     `json:"ticket_id"`
+	TrackingCode *string    `json:"tracking_code"`
+	URL          *string    `json:"url"`
+	CreatedAt    time.Time  `json:"created_at"`
+	ReadAt       *time.Time `json:"read_at"`
+}
+
+const defaultNotificationPage = 50
+
+var errBadNotificationQuery = domain.Invalid("Tham số truy vấn không hợp lệ.", "Invalid query parameters.", nil)
+
+// listNotifications handles GET /api/v1/notifications[?unread=true][&limit=N][&before=ID]:
+// {"items": [...], "unread": N, "next_before": ID|null}.
+func (s *Server) listNotifications(c *gin.Context) {
+	unreadOnly := false
+	fields := map[string]string{}
+	switch v := c.Query("unread"); v {
+	case "", "false", "0":
+	case "true", "1":
+		unreadOnly = true
+	default:
+		fields["unread"] = "invalid"
+	}
+	limit := defaultNotificationPage
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			fields["limit"] = "invalid"
+		}
+		limit = n
+	}
+	var before int64
+	if v := c.Query("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			fields["before"] = "invalid"
+		}
+		before = n
+	}
+	if len(fields) > 0 {
+		err := *errBadNotificationQuery
+		err.Fields = fields
+		writeError(c, &err)
+		return
+	}
+	items, unread, err := s.store.ListNotifications(c.Request.Context(), scopeOf(c).UserID, unreadOnly, before, limit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out := make([]notificationOut, len(items))
+	for i, n := range items {
+		o := notificationOut{ID: n.ID, Kind: n.Kind, Body: n.Body, TicketID: n.TicketID,
+			CreatedAt: n.CreatedAt.In(s.cfg.Location), ReadAt: s.local(n.ReadAt)}
+		if n.TicketID != nil {
+			code, url := n.TrackingCode, s.cfg.PublicURL+"/staff/tickets/"+strconv.FormatInt(*n.TicketID, 10)
+			o.TrackingCode, o.URL = &code, &url
+		}
+		out[i] = o
+	}
+	var next *int64
+	if len(items) == limit {
+		next = &items[len(items)-1].ID
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out, "unread": unread, "next_before": next})
+}
+
+// readNotification handles POST /api/v1/notifications/{id}/read: only the
+// caller's own; another user's id is 404.
+func (s *Server) readNotification(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(c, domain.NotFound("thông báo", "notification"))
+		return
+	}
+	at, err := s.store.ReadNotification(c.Request.Context(), scopeOf(c).UserID, id, s.cfg.Now())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": id, "read_at": at.In(s.cfg.Location)})
+}
+
+// readAllNotifications handles POST /api/v1/notifications/read-all.
+func (s *Server) readAllNotifications(c *gin.Context) {
+	n, err := s.store.ReadAllNotifications(c.Request.Context(), scopeOf(c).UserID, s.cfg.Now())
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"marked": n, "unread": 0})
+}

@@ -190,6 +190,9 @@ func (h *open311) postRequest(c *gin.Context, format string) {
 		h.fail(c, format, err)
 		return
 	}
+	if !created.Existing {
+		countCreated(c, domain.ChannelOpen311)
+	}
 	dept := ""
 	if created.Department != nil {
 		dept = created.Department.Name

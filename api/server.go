@@ -27,6 +27,8 @@ type Config struct {
 	FacebookAppSecret   string // verifies X-Hub-Signature-256; empty: Facebook webhooks refused
 	FacebookVerifyToken string // the webhook subscription handshake
 	SecretKey           string // CAUNOI_SECRET_KEY: encrypts channel tokens at rest
+
+	Metrics *Metrics // the registry shared with the job runner; a new one when nil
 }
 
 // Server holds the HTTP layer's dependencies.

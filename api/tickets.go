@@ -503,6 +503,7 @@ func (s *Server) staffIntake(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	countCreated(c, in.Channel)
 	out := s.createdBody(created)
 	c.JSON(http.StatusCreated, gin.H{"id": created.ID, "tracking_code": out.TrackingCode, "status": out.Status,
 		"kind": out.Kind, "category": out.Category, "department": out.Department, "due_at": out.DueAt, "url": out.URL})

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"time"
 
 	"caunoi/domain"
@@ -67,10 +68,20 @@ func (d *doc) appendixOverdue() {
 		{"STT", 10, 'C'}, {"Mã theo dõi", 26, 'L'}, {"Ngày tiếp nhận", 19, 'C'}, {"Hạn xử lý", 19, 'C'},
 		{"Lĩnh vực", 21, 'L'}, {"Nội dung tóm tắt", 34, 'L'}, {"Phòng ban", 20, 'L'}, {"Trạng thái", 16, 'L'},
 	}, rows, 10)
+	if more := d.s.Overdue - len(d.s.OverdueList); more > 0 {
+		d.body(fmt.Sprintf("Danh sách trên gồm %s phản ánh, kiến nghị quá hạn lâu nhất; còn %s phản ánh, kiến nghị quá hạn khác có trong báo cáo của từng xã, phường, đặc khu và trong tệp xuất dữ liệu (CSV).",
+			formatInt(len(d.s.OverdueList)), formatInt(more)))
+	}
 }
 
 func (d *doc) appendixTickets() {
 	d.appendixTitle("Phụ lục 2: Danh sách phản ánh trong kỳ")
+	if len(d.s.Tickets) == 0 && len(d.s.ByUnit) > 0 && d.s.Received > 0 {
+		// A roll-up: the list of every ticket would run to thousands of pages.
+		d.body(fmt.Sprintf("Báo cáo tổng hợp không kèm danh sách %s phản ánh, kiến nghị tiếp nhận trong kỳ; danh sách của mỗi xã, phường, đặc khu có trong báo cáo của đơn vị đó và trong tệp xuất dữ liệu (CSV).",
+			formatInt(d.s.Received)))
+		return
+	}
 	if len(d.s.Tickets) == 0 {
 		d.body("Không có phản ánh, kiến nghị trong kỳ.")
 		return

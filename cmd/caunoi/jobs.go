@@ -15,6 +15,8 @@ type jobDeps struct {
 	store *repository.Store
 	log   *slog.Logger
 	now   func() time.Time
+	// observe records each job run (the /metrics registry); may be nil
+	observe func(job string, d time.Duration, err error)
 }
 
 // jobSpec is one periodic job. Locked jobs run on one server at a time
@@ -39,6 +41,7 @@ func allJobs(d jobDeps) []jobSpec {
 // waits for the running ones to finish.
 func startJobs(ctx context.Context, d jobDeps) (wait func()) {
 	r := jobs.NewRunner(d.log, d.now)
+	r.Observe = d.observe
 	for _, j := range allJobs(d) {
 		fn := j.run
 		if j.locked {

@@ -58,8 +58,10 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("configuration: CAUNOI_JWT_SECRET: %w", err)
 	}
+	metrics := api.NewMetrics(store, nil, log)
 	gin.SetMode(gin.ReleaseMode)
 	srv := api.New(api.Config{
+		Metrics:             metrics,
 		Issuer:              &auth.Issuer{Keys: *keys},
 		PublicURL:           cfg.PublicURL,
 		Location:            cfg.Location,
@@ -90,7 +92,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	waitJobs := func() {}
 	if !*noJobs {
-		waitJobs = startJobs(jobsCtx, jobDeps{cfg: cfg, store: store, log: log, now: time.Now})
+		waitJobs = startJobs(jobsCtx, jobDeps{cfg: cfg, store: store, log: log, now: time.Now,
+			observe: observeJobs(metrics)})
 	}
 	defer func() { stopJobs(); waitJobs() }()
 

@@ -1,0 +1,108 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"caunoi/domain"
+)
+
+type adminDepartmentOut struct {
+	ID          int64  `json:"id"`
+	Unit        string `json:"unit"`
+	Code        string `json:"code"`
+	Name        string `json:"name"`
+	Triage      bool   `json:"triage"`
+	Active      bool   `json:"active"`
+	OpenTickets int    `json:"open_tickets"`
+}
+
+func adminDepartment(d domain.DepartmentRecord) adminDepartmentOut {
+	return adminDepartmentOut{ID: d.ID, Unit: d.Unit, Code: d.Code, Name: d.Name, Triage: d.Triage, Active: d.Active,
+		OpenTickets: d.OpenTickets}
+}
+
+// adminListDepartments handles GET /api/v1/departments?unit=U.
+func (s *Server) adminListDepartments(c *gin.Context) {
+	ds, err := s.store.AdminListDepartments(c.Request.Context(), scopeOf(c), unitQuery(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out := make([]adminDepartmentOut, len(ds))
+	for i, d := range ds {
+		out[i] = adminDepartment(d)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
+
+// adminGetDepartment handles GET /api/v1/departments/{id}.
+func (s *Server) adminGetDepartment(c *gin.Context) {
+	id, err := rowID(c, "phòng ban", "department")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	d, err := s.store.AdminDepartment(c.Request.Context(), scopeOf(c), id)
+	respond(c, http.StatusOK, adminDepartment(d), err)
+}
+
+// adminCreateDepartment handles POST /api/v1/departments?unit=U.
+func (s *Server) adminCreateDepartment(c *gin.Context) {
+	var req struct {
+		Unit   *string `json:"unit"`
+		Code   string  `json:"code"`
+		Name   string  `json:"name"`
+		Triage bool    `json:"triage"`
+		Active *bool   `json:"active"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	unit, err := unitOf(c, req.Unit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	d, err := s.store.AdminCreateDepartment(c.Request.Context(), scopeOf(c), unit,
+		domain.DepartmentSpec{Code: req.Code, Name: req.Name, Triage: req.Triage, Active: boolOr(req.Active, true)})
+	respond(c, http.StatusCreated, adminDepartment(d), err)
+}
+
+// adminUpdateDepartment handles PATCH /api/v1/departments/{id}: name,
+// triage, active. A department with open tickets may be deactivated.
+func (s *Server) adminUpdateDepartment(c *gin.Context) {
+	id, err := rowID(c, "phòng ban", "department")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var req struct {
+		Name   *string `json:"name"`
+		Triage *bool   `json:"triage"`
+		Active *bool   `json:"active"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	d, err := s.store.AdminUpdateDepartment(c.Request.Context(), scopeOf(c), id,
+		domain.DepartmentPatch{Name: req.Name, Triage: req.Triage, Active: req.Active})
+	respond(c, http.StatusOK, adminDepartment(d), err)
+}
+
+// adminDeleteDepartment handles DELETE /api/v1/departments/{id}: 409 when
+// it has open tickets, is the triage department, a category's default or a
+// rule's target (deactivate it instead); deactivated when only history
+// refers to it; else deleted.
+func (s *Server) adminDeleteDepartment(c *gin.Context) {
+	id, err := rowID(c, "phòng ban", "department")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	r, err := s.store.AdminDeleteDepartment(c.Request.Context(), scopeOf(c), id)
+	respondRemoval(c, id, r, err)
+}

@@ -1,0 +1,200 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"caunoi/domain"
+)
+
+type adminRuleOut struct {
+	ID          int64    `json:"id"`
+	Unit        string   `json:"unit"`
+	Position    int      `json:"position"`
+	Category    *string  `json:"category"`
+	Kind        *string  `json:"kind"`
+	Channel     *string  `json:"channel"`
+	Keywords    []string `json:"keywords"`
+	SetCategory *string  `json:"set_category"`
+	Department  *string  `json:"department"`
+	Active      bool     `json:"active"`
+}
+
+func adminRule(r domain.RuleRecord) adminRuleOut {
+	return adminRuleOut{ID: r.ID, Unit: r.Unit, Position: r.Position, Category: optCode(r.Category),
+		Kind: optCode(string(r.Kind)), Channel: optCode(string(r.Channel)), Keywords: r.Keywords,
+		SetCategory: optCode(r.SetCategory), Department: optCode(r.Department), Active: r.Active}
+}
+
+// ruleIn is the body of a rule's POST and PATCH; an empty string removes a
+// condition or a target.
+type ruleIn struct {
+	Unit        *string         `json:"unit"`
+	Position    *int            `json:"position"`
+	Category    *string         `json:"category"`
+	Kind        *domain.Kind    `json:"kind"`
+	Channel     *domain.Channel `json:"channel"`
+	Keywords    *[]string       `json:"keywords"`
+	SetCategory *string         `json:"set_category"`
+	Department  *string         `json:"department"`
+	Active      *bool           `json:"active"`
+}
+
+func (in ruleIn) patch() domain.RulePatch {
+	return domain.RulePatch{Position: in.Position, Category: in.Category, Kind: in.Kind, Channel: in.Channel,
+		Keywords: in.Keywords, SetCategory: in.SetCategory, Department: in.Department, Active: in.Active}
+}
+
+// adminListRules handles GET /api/v1/rules?unit=U: the rules in the order
+// they are tried.
+func (s *Server) adminListRules(c *gin.Context) {
+	rs, err := s.store.AdminListRules(c.Request.Context(), scopeOf(c), unitQuery(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out := make([]adminRuleOut, len(rs))
+	for i, r := range rs {
+		out[i] = adminRule(r)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
+
+// adminGetRule handles GET /api/v1/rules/{id}.
+func (s *Server) adminGetRule(c *gin.Context) {
+	id, err := rowID(c, "quy tắc", "rule")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	r, err := s.store.AdminRule(c.Request.Context(), scopeOf(c), id)
+	respond(c, http.StatusOK, adminRule(r), err)
+}
+
+// adminCreateRule handles POST /api/v1/rules?unit=U. position is the index
+// in the unit's order (0 first); without it the rule goes last.
+func (s *Server) adminCreateRule(c *gin.Context) {
+	var req ruleIn
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	unit, err := unitOf(c, req.Unit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	spec := req.patch().Apply(domain.RuleSpec{Position: -1, Active: true})
+	r, err := s.store.AdminCreateRule(c.Request.Context(), scopeOf(c), unit, spec)
+	respond(c, http.StatusCreated, adminRule(r), err)
+}
+
+// adminUpdateRule handles PATCH /api/v1/rules/{id}; a position moves the
+// rule to that index of the unit's order.
+func (s *Server) adminUpdateRule(c *gin.Context) {
+	id, err := rowID(c, "quy tắc", "rule")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var req ruleIn
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	if req.Unit != nil {
+		writeError(c, domain.Invalid("Không đổi được đơn vị của quy tắc.", "A rule's unit cannot change.",
+			map[string]string{"unit": domain.FieldInvalid}))
+		return
+	}
+	r, err := s.store.AdminUpdateRule(c.Request.Context(), scopeOf(c), id, req.patch())
+	respond(c, http.StatusOK, adminRule(r), err)
+}
+
+// adminDeleteRule handles DELETE /api/v1/rules/{id}.
+func (s *Server) adminDeleteRule(c *gin.Context) {
+	id, err := rowID(c, "quy tắc", "rule")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	err = s.store.AdminDeleteRule(c.Request.Context(), scopeOf(c), id)
+	respondRemoval(c, id, domain.Removal{Deleted: true}, err)
+}
+
+type routeTestOut struct {
+	Unit       string    `json:"unit"`
+	Category   *namedRef `json:"category"`
+	Department *namedRef `json:"department"`
+	Rule       *int64    `json:"rule"`
+	Reason     string    `json:"reason"`
+	Keyword    *string   `json:"keyword"`
+}
+
+// adminTestRules handles POST /api/v1/rules/test {"unit","text","kind",
+// "channel","category"}: where the unit's routing table (the one intake
+// uses) would send the text, and why.
+func (s *Server) adminTestRules(c *gin.Context) {
+	var req struct {
+		Unit     string         `json:"unit"`
+		Text     string         `json:"text"`
+		Kind     domain.Kind    `json:"kind"`
+		Channel  domain.Channel `json:"channel"`
+		Category string         `json:"category"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	text := domain.NormalizeText(req.Text)
+	bad := map[string]string{}
+	switch n := len([]rune(text)); {
+	case n == 0:
+		bad["text"] = domain.FieldRequired
+	case n > domain.MaxBodyLen:
+		bad["text"] = domain.FieldTooLong
+	}
+	if req.Kind == "" {
+		req.Kind = domain.KindFeedback
+	} else if !req.Kind.Valid() {
+		bad["kind"] = domain.FieldInvalid
+	}
+	if req.Channel == "" {
+		req.Channel = domain.ChannelWeb
+	} else if !req.Channel.Valid() {
+		bad["channel"] = domain.FieldInvalid
+	}
+	if len(bad) > 0 {
+		writeError(c, domain.Invalid("Nội dung thử không hợp lệ.", "The test input is not valid.", bad))
+		return
+	}
+	cat, err := s.store.AdminCatalog(c.Request.Context(), scopeOf(c), req.Unit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	in := domain.RouteInput{Kind: req.Kind, Channel: req.Channel, Text: text}
+	if req.Category != "" {
+		x, ok := cat.CategoryByCode(req.Category)
+		if !ok {
+			writeError(c, domain.Invalid("Không có lĩnh vực "+req.Category+".", "No category "+req.Category+".",
+				map[string]string{"category": domain.FieldUnknown}))
+			return
+		}
+		in.CategoryID = &x.ID
+	}
+	res := cat.Routing.Route(in)
+	out := routeTestOut{Unit: cat.Unit.Code, Rule: res.RuleID, Reason: res.Reason, Keyword: optCode(res.Keyword)}
+	if res.CategoryID != nil {
+		if x, ok := cat.Category(*res.CategoryID); ok {
+			out.Category = &namedRef{Code: x.Code, Name: x.Name}
+		}
+	}
+	if res.DepartmentID != nil {
+		if d, ok := cat.Department(*res.DepartmentID); ok {
+			out.Department = &namedRef{Code: d.Code, Name: d.Name}
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,102 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"caunoi/domain"
+)
+
+type adminUnitOut struct {
+	ID          int64               `json:"id"`
+	Code        string              `json:"code"`
+	Name        string              `json:"name"`
+	Level       domain.UnitLevel    `json:"level"`
+	Parent      *string             `json:"parent"`
+	Active      bool                `json:"active"`
+	WorkPeriods []domain.WorkPeriod `json:"work_periods"`
+}
+
+func adminUnit(u domain.UnitRecord) adminUnitOut {
+	return adminUnitOut{ID: u.ID, Code: u.Code, Name: u.Name, Level: u.Level, Parent: optCode(u.Parent),
+		Active: u.Active, WorkPeriods: u.Periods}
+}
+
+// adminListUnits handles GET /api/v1/units/tree: the admin's unit and every
+// unit below it, inactive ones included.
+func (s *Server) adminListUnits(c *gin.Context) {
+	units, err := s.store.AdminListUnits(c.Request.Context(), scopeOf(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out := make([]adminUnitOut, len(units))
+	for i, u := range units {
+		out[i] = adminUnit(u)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
+
+// adminCreateUnit handles POST /api/v1/units: a commune, ward or special
+// zone under a province of the scope (the admin's own unit by default).
+func (s *Server) adminCreateUnit(c *gin.Context) {
+	var req struct {
+		Code        string               `json:"code"`
+		Name        string               `json:"name"`
+		Level       domain.UnitLevel     `json:"level"`
+		Parent      string               `json:"parent"`
+		WorkPeriods *[]domain.WorkPeriod `json:"work_periods"`
+		Active      *bool                `json:"active"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	spec := domain.UnitSpec{Code: req.Code, Name: req.Name, Level: req.Level, Parent: req.Parent,
+		Active: boolOr(req.Active, true)}
+	if req.WorkPeriods != nil {
+		spec.Periods = append([]domain.WorkPeriod{}, *req.WorkPeriods...)
+	}
+	u, err := s.store.AdminCreateUnit(c.Request.Context(), scopeOf(c), spec)
+	respond(c, http.StatusCreated, adminUnit(u), err)
+}
+
+// adminUpdateUnit handles PATCH /api/v1/units/{id}: name, level, active,
+// working periods.
+func (s *Server) adminUpdateUnit(c *gin.Context) {
+	id, err := rowID(c, "đơn vị", "unit")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var req struct {
+		Name        *string              `json:"name"`
+		Level       *domain.UnitLevel    `json:"level"`
+		Active      *bool                `json:"active"`
+		WorkPeriods *[]domain.WorkPeriod `json:"work_periods"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	if req.WorkPeriods != nil && *req.WorkPeriods == nil {
+		empty := []domain.WorkPeriod{}
+		req.WorkPeriods = &empty // null is not "the default": ValidatePeriods refuses it
+	}
+	u, err := s.store.AdminUpdateUnit(c.Request.Context(), scopeOf(c), id,
+		domain.UnitPatch{Name: req.Name, Level: req.Level, Active: req.Active, Periods: req.WorkPeriods})
+	respond(c, http.StatusOK, adminUnit(u), err)
+}
+
+// adminDeleteUnit handles DELETE /api/v1/units/{id}: deleted, or
+// deactivated when it has tickets, units below it or accounts.
+func (s *Server) adminDeleteUnit(c *gin.Context) {
+	id, err := rowID(c, "đơn vị", "unit")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	r, err := s.store.AdminDeleteUnit(c.Request.Context(), scopeOf(c), id)
+	respondRemoval(c, id, r, err)
+}

@@ -1,0 +1,163 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"caunoi/auth"
+	"caunoi/domain"
+)
+
+// adminUserOut is an account as the administration shows it: never a
+// password nor its hash.
+type adminUserOut struct {
+	ID          int64       `json:"id"`
+	Email       string      `json:"email"`
+	Name        string      `json:"name"`
+	Role        domain.Role `json:"role"`
+	Unit        string      `json:"unit"`
+	Department  *string     `json:"department"`
+	ZaloUserID  *string     `json:"zalo_user_id"`
+	Digest      bool        `json:"digest"`
+	Active      bool        `json:"active"`
+	LastLoginAt *time.Time  `json:"last_login_at"`
+}
+
+func (s *Server) adminUser(u domain.UserRecord) adminUserOut {
+	return adminUserOut{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Unit: u.Unit,
+		Department: optCode(u.Department), ZaloUserID: optCode(u.ZaloUserID), Digest: u.Digest, Active: u.Active,
+		LastLoginAt: s.local(u.LastLoginAt)}
+}
+
+// adminListUsers handles GET /api/v1/users[?unit=U]: the accounts of the
+// admin's subtree, or of one unit of it.
+func (s *Server) adminListUsers(c *gin.Context) {
+	us, err := s.store.AdminListUsers(c.Request.Context(), scopeOf(c), unitQuery(c))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out := make([]adminUserOut, len(us))
+	for i, u := range us {
+		out[i] = s.adminUser(u)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
+}
+
+// adminGetUser handles GET /api/v1/users/{id}.
+func (s *Server) adminGetUser(c *gin.Context) {
+	id, err := rowID(c, "tài khoản", "account")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	u, err := s.store.AdminUser(c.Request.Context(), scopeOf(c), id)
+	respond(c, http.StatusOK, s.adminUser(u), err)
+}
+
+// hashNewPassword checks a new password's length and hashes it.
+func hashNewPassword(pw string) (string, error) {
+	if err := domain.ValidatePassword(pw); err != nil {
+		return "", err
+	}
+	return auth.HashPassword(pw)
+}
+
+// adminCreateUser handles POST /api/v1/users {"email","name","role","unit",
+// "department","password","digest","zalo_user_id"}: the unit defaults to
+// the admin's own; head and staff need a department of that unit.
+func (s *Server) adminCreateUser(c *gin.Context) {
+	var req struct {
+		Email      string      `json:"email"`
+		Name       string      `json:"name"`
+		Role       domain.Role `json:"role"`
+		Unit       *string     `json:"unit"`
+		Department string      `json:"department"`
+		Password   string      `json:"password"`
+		Digest     bool        `json:"digest"`
+		ZaloUserID string      `json:"zalo_user_id"`
+		Active     *bool       `json:"active"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	unit, err := unitOf(c, req.Unit)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	spec := domain.UserSpec{Email: req.Email, Name: req.Name, Role: req.Role, Unit: unit, Department: req.Department,
+		ZaloUserID: req.ZaloUserID, Digest: req.Digest, Active: boolOr(req.Active, true)}
+	// every bad field at once, before the cost of hashing
+	bad := map[string]string{}
+	if _, err := domain.ValidateUserSpec(spec); err != nil {
+		for k, v := range toDomain(err).Fields {
+			bad[k] = v
+		}
+	}
+	if err := domain.ValidatePassword(req.Password); err != nil {
+		bad["password"] = toDomain(err).Fields["password"]
+	}
+	if len(bad) > 0 {
+		writeError(c, domain.Invalid("Thông tin tài khoản không hợp lệ.", "The account details are not valid.", bad))
+		return
+	}
+	hash, err := hashNewPassword(req.Password)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	u, err := s.store.AdminCreateUser(c.Request.Context(), scopeOf(c), spec, hash)
+	respond(c, http.StatusCreated, s.adminUser(u), err)
+}
+
+// adminUpdateUser handles PATCH /api/v1/users/{id}: name, role, department,
+// active, password, digest, zalo_user_id. An admin cannot deactivate or
+// demote itself (409).
+func (s *Server) adminUpdateUser(c *gin.Context) {
+	id, err := rowID(c, "tài khoản", "account")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var req struct {
+		Name       *string      `json:"name"`
+		Role       *domain.Role `json:"role"`
+		Department *string      `json:"department"`
+		Active     *bool        `json:"active"`
+		Password   *string      `json:"password"`
+		Digest     *bool        `json:"digest"`
+		ZaloUserID *string      `json:"zalo_user_id"`
+	}
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	var hash *string
+	if req.Password != nil {
+		h, err := hashNewPassword(*req.Password)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		hash = &h
+	}
+	u, err := s.store.AdminUpdateUser(c.Request.Context(), scopeOf(c), id, domain.UserPatch{Name: req.Name,
+		Role: req.Role, Department: req.Department, Active: req.Active, Digest: req.Digest, ZaloUserID: req.ZaloUserID}, hash)
+	respond(c, http.StatusOK, s.adminUser(u), err)
+}
+
+// adminDeleteUser handles DELETE /api/v1/users/{id}: the account is
+// deactivated, never deleted (tickets and their timelines refer to it).
+func (s *Server) adminDeleteUser(c *gin.Context) {
+	id, err := rowID(c, "tài khoản", "account")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	_, err = s.store.AdminDeactivateUser(c.Request.Context(), scopeOf(c), id)
+	respondRemoval(c, id, domain.Removal{Deactivated: true}, err)
+}

@@ -1,0 +1,227 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"caunoi/domain"
+	"caunoi/secretbox"
+)
+
+// channelItem is a channel account in the administration API. Tokens are
+// write-only: only whether each is set is shown.
+type channelItem struct {
+	ID             int64     `json:"id"`
+	Platform       string    `json:"platform"`
+	Unit           string    `json:"unit"`
+	AccountID      string    `json:"account_id"`
+	AppID          string    `json:"app_id"`
+	Name           string    `json:"name"`
+	Active         bool      `json:"active"`
+	HasAccessToken bool      `json:"has_access_token"`
+	HasSecretKey   bool      `json:"has_secret_key"`
+	Tickets        int       `json:"tickets"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+func (s *Server) channelItem(a domain.ChannelAccount) channelItem {
+	return channelItem{ID: a.ID, Platform: string(a.Platform), Unit: a.UnitCode, AccountID: a.AccountID,
+		AppID: a.AppID, Name: a.Name, Active: a.Active, HasAccessToken: len(a.AccessTokenEnc) > 0,
+		HasSecretKey: len(a.SecretKeyEnc) > 0, Tickets: a.Tickets, CreatedAt: a.CreatedAt.In(s.cfg.Location)}
+}
+
+var errChannelNotFound = domain.NotFound("kênh", "channel account")
+
+var errCannotSeal = domain.Conflict("Máy chủ chưa đặt CAUNOI_SECRET_KEY nên không thể lưu mã truy cập của kênh.",
+	"The server has no CAUNOI_SECRET_KEY set, so channel tokens cannot be stored.")
+
+// channelAdminRoutes registers the admin API of channel accounts on an admin-only group:
+// GET /channels, GET /channels/{id}, POST /channels, PATCH /channels/{id},
+// DELETE /channels/{id} (204 when deleted; 200 with the account, inactive,
+// when tickets came through it). The store checks role and scope in each query.
+func (s *Server) channelAdminRoutes(g *gin.RouterGroup) {
+	g.GET("/channels", s.listChannels)
+	g.GET("/channels/:id", s.getChannel)
+	g.POST("/channels", s.createChannel)
+	g.PATCH("/channels/:id", s.patchChannel)
+	g.DELETE("/channels/:id", s.deleteChannel)
+}
+
+func channelID(c *gin.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, errChannelNotFound
+	}
+	return id, nil
+}
+
+// listChannels handles GET /api/v1/channels.
+func (s *Server) listChannels(c *gin.Context) {
+	sc := scopeOf(c)
+	accs, err := s.store.ListChannelAccounts(c.Request.Context(), &sc)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	items := make([]channelItem, len(accs))
+	for i, a := range accs {
+		items[i] = s.channelItem(a)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// getChannel handles GET /api/v1/channels/{id}.
+func (s *Server) getChannel(c *gin.Context) {
+	id, err := channelID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	sc := scopeOf(c)
+	a, err := s.store.GetChannelAccount(c.Request.Context(), &sc, id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.channelItem(a))
+}
+
+// channelRequest is the body of POST /api/v1/channels.
+type channelRequest struct {
+	Platform    string `json:"platform"`
+	Unit        string `json:"unit"`
+	AccountID   string `json:"account_id"`
+	AppID       string `json:"app_id"`
+	Name        string `json:"name"`
+	AccessToken string `json:"access_token"`
+	SecretKey   string `json:"secret_key"`
+}
+
+// createChannel handles POST /api/v1/channels: 201 with the account.
+func (s *Server) createChannel(c *gin.Context) {
+	var req channelRequest
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	in := domain.ChannelAccountInput{Unit: req.Unit, Platform: domain.Platform(strings.ToLower(strings.TrimSpace(req.Platform))),
+		AccountID: strings.TrimSpace(req.AccountID), AppID: req.AppID, Name: req.Name}
+	var err error
+	if in.AccessTokenEnc, err = s.sealToken(in.Platform, in.AccountID, "access_token", req.AccessToken); err != nil {
+		writeError(c, err)
+		return
+	}
+	if in.SecretKeyEnc, err = s.sealToken(in.Platform, in.AccountID, "secret_key", req.SecretKey); err != nil {
+		writeError(c, err)
+		return
+	}
+	sc := scopeOf(c)
+	a, err := s.store.CreateChannelAccount(c.Request.Context(), &sc, in)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, s.channelItem(a))
+}
+
+// channelPatch is the body of PATCH /api/v1/channels/{id}; absent fields
+// are unchanged, a token set to "" is removed.
+type channelPatch struct {
+	Unit        *string `json:"unit"`
+	AppID       *string `json:"app_id"`
+	Name        *string `json:"name"`
+	AccessToken *string `json:"access_token"`
+	SecretKey   *string `json:"secret_key"`
+	Active      *bool   `json:"active"`
+}
+
+// patchChannel handles PATCH /api/v1/channels/{id}: 200 with the account.
+func (s *Server) patchChannel(c *gin.Context) {
+	id, err := channelID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	var req channelPatch
+	if err := decodeJSON(c, &req); err != nil {
+		writeError(c, err)
+		return
+	}
+	sc := scopeOf(c)
+	ctx := c.Request.Context()
+	cur, err := s.store.GetChannelAccount(ctx, &sc, id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	u := domain.ChannelAccountUpdate{Unit: req.Unit, AppID: req.AppID, Name: req.Name, Active: req.Active}
+	for _, t := range []struct {
+		field string
+		plain *string
+		dst   **[]byte
+	}{{"access_token", req.AccessToken, &u.AccessTokenEnc}, {"secret_key", req.SecretKey, &u.SecretKeyEnc}} {
+		if t.plain == nil {
+			continue
+		}
+		sealed, err := s.sealToken(cur.Platform, cur.AccountID, t.field, *t.plain)
+		if err != nil {
+			writeError(c, err)
+			return
+		}
+		*t.dst = &sealed
+	}
+	a, err := s.store.UpdateChannelAccount(ctx, &sc, id, u)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.channelItem(a))
+}
+
+// deleteChannel handles DELETE /api/v1/channels/{id}: 204 when the account
+// is gone; 200 with it, deactivated, when tickets came in through it (their
+// replies still need it).
+func (s *Server) deleteChannel(c *gin.Context) {
+	id, err := channelID(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	sc := scopeOf(c)
+	deleted, a, err := s.store.DeleteChannelAccount(c.Request.Context(), &sc, id)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if deleted {
+		c.Status(http.StatusNoContent)
+		return
+	}
+	c.JSON(http.StatusOK, s.channelItem(a))
+}
+
+// sealToken encrypts a token given in a request for its place; "" seals to
+// nothing. A token with white space inside or over domain.MaxTokenLen bytes
+// is invalid_input; a server without CAUNOI_SECRET_KEY refuses to store one.
+func (s *Server) sealToken(platform domain.Platform, accountID, field, plain string) ([]byte, error) {
+	plain = strings.TrimSpace(plain)
+	if plain == "" {
+		return []byte{}, nil
+	}
+	if len(plain) > domain.MaxTokenLen || strings.ContainsFunc(plain, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return nil, domain.Invalid("Mã truy cập không hợp lệ.", "The token is not valid.", map[string]string{field: domain.FieldInvalid})
+	}
+	box, err := secretbox.New(s.cfg.SecretKey)
+	if err != nil {
+		return nil, errCannotSeal
+	}
+	sealed, err := box.Seal(plain, secretbox.AAD(string(platform), accountID, field))
+	if err != nil {
+		return nil, domain.Internal(err)
+	}
+	return sealed, nil
+}
