@@ -1,0 +1,157 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"caunoi/auth"
+	"caunoi/domain"
+	"caunoi/web"
+)
+
+// The refresh token of a web session lives in an HttpOnly cookie seen only
+// under /staff; it renews the access token (caunoi_session) when that expires.
+const (
+	refreshCookie = "caunoi_refresh"
+	refreshPath   = "/staff"
+	refreshMaxAge = 30 * 24 * 3600
+	ctxPageUser   = "caunoi.page_user"
+	loginPath     = "/staff/login"
+	staffHome     = "/staff"
+)
+
+// staffUserOf returns the signed-in staff member set by staffSession, or nil.
+func staffUserOf(c *gin.Context) *web.StaffUser {
+	if v, ok := c.Get(ctxPageUser); ok {
+		return v.(*web.StaffUser)
+	}
+	return nil
+}
+
+// setSession sets the web session's cookies: the access token, a new CSRF
+// token and, when given, the refresh token.
+func (p *pages) setSession(c *gin.Context, access, refresh string) {
+	p.setCookie(c, sessionCookie, access, "/", 0, true)
+	if refresh != "" {
+		p.setCookie(c, refreshCookie, refresh, refreshPath, refreshMaxAge, true)
+	}
+}
+
+// clearSession deletes the session's cookies.
+func (p *pages) clearSession(c *gin.Context) {
+	p.setCookie(c, sessionCookie, "", "/", -1, true)
+	p.setCookie(c, refreshCookie, "", refreshPath, -1, true)
+}
+
+// sessionScope returns the caller's scope from the session cookie, renewing
+// an expired access token with the refresh cookie (which rotates).
+func (p *pages) sessionScope(c *gin.Context) (domain.Scope, bool) {
+	if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
+		if cl, err := p.issuer.Parse(tok); err == nil {
+			return domain.Scope{UserID: cl.UserID, Role: domain.Role(cl.Role), UnitID: cl.UnitID,
+				DepartmentID: cl.DepartmentID}, true
+		}
+	}
+	old, err := c.Cookie(refreshCookie)
+	if err != nil || old == "" {
+		return domain.Scope{}, false
+	}
+	newToken, newHash := auth.NewRefreshToken()
+	user, err := p.store.RotateRefreshToken(c.Request.Context(), auth.HashRefreshToken(old), newHash)
+	if err != nil {
+		p.clearSession(c)
+		return domain.Scope{}, false
+	}
+	access, _, err := p.issuer.Issue(claimsOf(user))
+	if err != nil {
+		return domain.Scope{}, false
+	}
+	p.setSession(c, access, newToken)
+	return domain.ScopeOf(user), true
+}
+
+// staffSession lets signed-in staff through, with their scope in the
+// context; others go to the sign-in page (and back afterwards). A form post
+// must carry the CSRF token.
+func (p *pages) staffSession(c *gin.Context) {
+	sc, ok := p.sessionScope(c)
+	if !ok {
+		next := ""
+		if c.Request.Method == http.MethodGet {
+			next = "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
+		}
+		c.Redirect(http.StatusSeeOther, loginPath+next)
+		c.Abort()
+		return
+	}
+	u, err := p.store.UserByID(c.Request.Context(), sc.UserID)
+	if err != nil || !u.Active {
+		p.clearSession(c)
+		c.Redirect(http.StatusSeeOther, loginPath)
+		c.Abort()
+		return
+	}
+	su := &web.StaffUser{Name: u.Name, Role: u.Role}
+	c.Set(ctxPageUser, su)
+	c.Set(ctxScope, sc)
+	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead && !p.checkPageCSRF(c) {
+		return
+	}
+	c.Next()
+}
+
+// loginForm handles GET /staff/login.
+func (p *pages) loginForm(c *gin.Context) {
+	if _, ok := p.sessionScope(c); ok {
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next"), staffHome))
+		return
+	}
+	pg := p.page(c, "login.title")
+	pg.Body = web.LoginBody{Next: safeNext(c.Query("next"), "")}
+	p.render(c, http.StatusOK, "login", pg)
+}
+
+// loginSubmit handles POST /staff/login: the same checks and throttle as
+// the API's sign-in; on success the session cookies and on to the queue (or
+// the page asked for), on failure the form again with the message.
+func (p *pages) loginSubmit(c *gin.Context) {
+	if !p.checkPageCSRF(c) {
+		return
+	}
+	email := c.PostForm("email")
+	pair, _, err := p.signIn(c, email, c.PostForm("password"))
+	if err != nil {
+		de := toDomain(err)
+		status, known := statusOf[de.Code]
+		if !known || status >= 500 || (de.Code != domain.EBADCREDS && de.Code != domain.ERATELIMITED) {
+			p.pageError(c, err)
+			return
+		}
+		pg := p.page(c, "login.title")
+		pg.Body = web.LoginBody{Next: safeNext(c.PostForm("next"), "")}
+		pg.Values["email"] = email
+		pg.Errors["email"] = messageOf(c, de)
+		pg.Fields = []web.FieldError{{ID: "f-email", Message: messageOf(c, de)}}
+		p.render(c, status, "login", pg)
+		return
+	}
+	p.setSession(c, pair.AccessToken, pair.RefreshToken)
+	p.setCookie(c, csrfCookie, auth.NewCSRFToken(), "/", 0, false)
+	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next"), staffHome))
+}
+
+// logoutSubmit handles POST /staff/logout: the refresh family ends, the
+// cookies go.
+func (p *pages) logoutSubmit(c *gin.Context) {
+	if tok, err := c.Cookie(refreshCookie); err == nil && tok != "" {
+		if err := p.store.RevokeRefreshFamily(c.Request.Context(), auth.HashRefreshToken(tok)); err != nil &&
+			!errors.Is(err, errNoSession) && !domain.IsNotFound(err) {
+			logFrom(c).Warn("sign-out: revoke refresh family", "error", err)
+		}
+	}
+	p.clearSession(c)
+	c.Redirect(http.StatusSeeOther, loginPath)
+}

@@ -1,0 +1,528 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"caunoi/api"
+	"caunoi/domain"
+	"caunoi/internal/apitest"
+	"caunoi/reports"
+	"caunoi/web"
+)
+
+// apiTicket files a ticket through the JSON API and returns its code and id.
+func apiTicket(t *testing.T, e *apitest.Env, fields map[string]any) (string, int64) {
+	t.Helper()
+	fb := validFeedback()
+	for k, v := range fields {
+		fb[k] = v
+	}
+	r := e.JSON("POST", "/api/v1/feedback", fb)
+	if r.Status != 201 {
+		t.Fatalf("intake %d %s", r.Status, r.Body)
+	}
+	code := r.Map(t)["tracking_code"].(string)
+	var id int64
+	if err := e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code); err != nil {
+		t.Fatal(err)
+	}
+	return code, id
+}
+
+var (
+	inlineScriptRE = regexp.MustCompile(`<script(?:\s[^>]*)?>`)
+	inlineStyleRE  = regexp.MustCompile(`(?i)<style|\sstyle=|\son[a-z]+=`)
+)
+
+// checkPage asserts what every page holds: HTML, the CSP, a small size,
+// no inline script or style.
+func checkPage(t *testing.T, name string, pg *page) {
+	t.Helper()
+	if ct := pg.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("%s: content type %q", name, ct)
+	}
+	csp := pg.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("%s: CSP %q lacks %q", name, csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("%s: CSP allows inline code: %q", name, csp)
+	}
+	if pg.Header.Get("X-Content-Type-Options") != "nosniff" || pg.Header.Get("Referrer-Policy") == "" {
+		t.Errorf("%s: security headers %v", name, pg.Header)
+	}
+	if n := len(pg.Body); n > 100*1024 {
+		t.Errorf("%s: %d bytes, over 100 KB", name, n)
+	}
+	for _, tag := range inlineScriptRE.FindAllString(pg.Body, -1) {
+		if !strings.Contains(tag, ` src="`) {
+			t.Errorf("%s: inline script %s", name, tag)
+		}
+	}
+	if m := inlineStyleRE.FindString(pg.Body); m != "" {
+		t.Errorf("%s: inline style or handler %q", name, m)
+	}
+}
+
+func TestPagesRenderInVietnameseAndEnglish(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	code, id := apiTicket(t, e, nil)
+	b := newBrowser(t, e)
+	b.signIn(apitest.StaffKT)
+	cases := []struct {
+		path   string
+		vi, en []string
+	}{
+		{"/", []string{"Gửi phản ánh, kiến nghị", "Xã Xuân Lũng", "Theo dõi phản ánh đã gửi"},
+			[]string{"Send feedback", "Xã Xuân Lũng", "Follow a feedback you sent"}},
+		{"/u/xuan-lung", []string{"Gửi phản ánh tới Xã Xuân Lũng", "Nội dung phản ánh", "Thông tin liên hệ chỉ dùng để cơ quan phản hồi", "Điện, chiếu sáng công cộng"},
+			[]string{"Send feedback to Xã Xuân Lũng", "Your feedback", "used only by the office to answer you"}},
+		{"/track/" + code, []string{"Phản ánh " + code, "Mới tiếp nhận", "Phòng Kinh tế", "Hạn giải quyết"},
+			[]string{"Feedback " + code, "New", "Phòng Kinh tế", "Due"}},
+		{"/track/" + code + "?new=1", []string{"Đã nhận phản ánh của bạn", `class="code"`},
+			[]string{"Your feedback has been received"}},
+		{"/staff", []string{"Phản ánh cần xử lý", code, "Đèn đường hỏng", "Tìm kiếm"},
+			[]string{"Tickets", code, "Search", "Overdue only"}},
+		{"/staff/tickets/" + strconv.FormatInt(id, 10), []string{code, "Trả lời người dân", "Diễn biến", "Nguồn tiếp nhận", "Cổng thông tin/biểu mẫu web", "Phản ánh tương tự"},
+			[]string{"Reply to the citizen", "Timeline", "Came from", "Web form", "Similar tickets"}},
+	}
+	for _, tc := range cases {
+		for _, l := range []string{"", "en"} {
+			b.lang = l
+			pg := b.get(tc.path)
+			name := tc.path + " " + l
+			if pg.Status != 200 {
+				t.Errorf("%s: status %d %s", name, pg.Status, pg.Body)
+				continue
+			}
+			checkPage(t, name, pg)
+			want, htmlLang := tc.vi, `<html lang="vi">`
+			if l == "en" {
+				want, htmlLang = tc.en, `<html lang="en">`
+			}
+			if !strings.Contains(pg.Body, htmlLang) {
+				t.Errorf("%s: not %s", name, htmlLang)
+			}
+			for _, w := range want {
+				if !strings.Contains(pg.Body, w) {
+					t.Errorf("%s: lacks %q", name, w)
+				}
+			}
+		}
+	}
+	anon := newBrowser(t, e)
+	for _, l := range []string{"", "en"} {
+		anon.lang = l
+		pg := anon.get("/staff/login")
+		checkPage(t, "/staff/login "+l, pg)
+		if want := map[string]string{"": "Đăng nhập cán bộ", "en": "Staff sign-in"}[l]; pg.Status != 200 || !strings.Contains(pg.Body, want) {
+			t.Errorf("/staff/login %s: %d, lacks %q", l, pg.Status, want)
+		}
+	}
+	b.lang = ""
+	for _, asset := range []string{"/static/app.css", "/static/app.js", "/static/icon.svg"} {
+		pg := b.get(asset)
+		if pg.Status != 200 || len(pg.Body) == 0 || len(pg.Body) > 30*1024 {
+			t.Errorf("%s: %d, %d bytes", asset, pg.Status, len(pg.Body))
+		}
+	}
+}
+
+func TestLanguageSwitchSetsTheCookie(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	b := newBrowser(t, e)
+	r := b.get("/lang/en?next=" + url.QueryEscape("/u/xuan-lung"))
+	if r.Status != http.StatusSeeOther || r.Location != "/u/xuan-lung" {
+		t.Fatalf("switch: %d %q", r.Status, r.Location)
+	}
+	if b.cookie("lang", "/") != "en" {
+		t.Fatalf("lang cookie %q", b.cookie("lang", "/"))
+	}
+	if pg := b.get("/u/xuan-lung"); !strings.Contains(pg.Body, "Send feedback to") {
+		t.Fatalf("not English after the switch")
+	}
+	if r := b.get("/lang/vi?next=//evil.example/"); r.Location != "/" {
+		t.Fatalf("open redirect: %q", r.Location)
+	}
+	if pg := b.get("/"); !strings.Contains(pg.Body, "Gửi phản ánh, kiến nghị") {
+		t.Fatalf("not Vietnamese after switching back")
+	}
+}
+
+func TestVietnameseLabelsMatchTheReports(t *testing.T) {
+	t.Parallel()
+	for _, s := range domain.Statuses {
+		if got := web.T("vi", "status."+string(s)); got != reports.StatusLabel(s) {
+			t.Errorf("status %s: %q, reports say %q", s, got, reports.StatusLabel(s))
+		}
+		if !web.HasString("status." + string(s)) {
+			t.Errorf("no English label for %s", s)
+		}
+	}
+	for _, k := range domain.Kinds {
+		if got := web.T("vi", "kind."+string(k)); got != reports.KindLabel(k) {
+			t.Errorf("kind %s: %q, reports say %q", k, got, reports.KindLabel(k))
+		}
+	}
+	for _, c := range domain.Channels {
+		if got := web.T("vi", "channel."+string(c)); got != reports.ChannelLabel(c) {
+			t.Errorf("channel %s: %q, reports say %q", c, got, reports.ChannelLabel(c))
+		}
+	}
+}
+
+func TestFeedbackFormWithoutJavaScriptCreatesATicket(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	b := newBrowser(t, e)
+	form := b.citizenForm("xuan-lung", map[string]string{"kind": "feedback", "category": "chieu-sang",
+		"title": "Đèn đường hỏng", "body": "Đèn đường trước nhà văn hóa thôn 3 bị hỏng.", "name": "Trần Thị Bình",
+		"phone": "0912 345 678", "village": "Thôn 3", "lat": "21.32", "lng": "105.4", "public": "on"})
+	r := b.post("/u/xuan-lung", form)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", r.Status, r.Body)
+	}
+	m := regexp.MustCompile(`^/track/([0-9A-Z]{4}-[0-9A-Z]{5})\?new=1$`).FindStringSubmatch(r.Location)
+	if m == nil {
+		t.Fatalf("redirect to %q", r.Location)
+	}
+	var row struct {
+		Channel, Phone, Village, Dept string
+		Public                        bool
+	}
+	if err := e.DB.Get(&row, `SELECT t.channel, t.citizen_phone AS phone, t.village, t.public, d.code AS dept
+		FROM tickets t JOIN departments d ON d.id = t.department_id WHERE t.tracking_code = $1`, m[1]); err != nil {
+		t.Fatal(err)
+	}
+	if row.Channel != "web" || row.Phone != "0912345678" || row.Village != "Thôn 3" || !row.Public || row.Dept != "kinh-te" {
+		t.Fatalf("stored %+v", row)
+	}
+	pg := b.get(r.Location)
+	if pg.Status != 200 || !strings.Contains(pg.Body, `<p class="code" id="tracking-code">`+m[1]+`</p>`) ||
+		!strings.Contains(pg.Body, "http://caunoi.test/track/"+m[1]) {
+		t.Fatalf("answer page %d %s", pg.Status, pg.Body)
+	}
+	if strings.Contains(pg.Body, "0912") || strings.Contains(pg.Body, "Trần Thị Bình") {
+		t.Fatal("the tracking page shows personal data")
+	}
+
+	// With a photo, as a multipart post: an image is taken, a non-image refused.
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
+	form = b.citizenForm("xuan-lung", map[string]string{"body": "Ổ gà lớn giữa đường thôn 5."})
+	if r := b.postMultipart("/u/xuan-lung", form, "photo", "o-ga.png", png); r.Status != http.StatusSeeOther {
+		t.Fatalf("with a photo: %d %s", r.Status, r.Body)
+	}
+	form = b.citizenForm("xuan-lung", map[string]string{"body": "Ổ gà lớn giữa đường thôn 6."})
+	r = b.postMultipart("/u/xuan-lung", form, "photo", "virus.exe", []byte("MZ\x90\x00 not an image"))
+	if r.Status != 400 || !strings.Contains(r.Body, "Chỉ nhận ảnh JPEG, PNG, GIF hoặc WebP.") ||
+		!strings.Contains(r.Body, "Ổ gà lớn giữa đường thôn 6.") {
+		t.Fatalf("a non-image: %d %s", r.Status, r.Body)
+	}
+	if n := e.Count("tickets"); n != 2 {
+		t.Fatalf("%d tickets, want 2", n)
+	}
+}
+
+func TestFeedbackFormShowsErrorsNextToTheFields(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	b := newBrowser(t, e)
+	form := b.citizenForm("xuan-lung", map[string]string{"title": "Tiêu đề giữ lại", "body": "   ",
+		"name": "Lê Văn Cường", "phone": "12345", "email": "not-an-email", "lat": "abc"})
+	r := b.post("/u/xuan-lung", form)
+	if r.Status != 400 {
+		t.Fatalf("status %d", r.Status)
+	}
+	checkPage(t, "form with errors", &page{Status: r.Status, Header: r.Header, Body: r.Body})
+	for _, want := range []string{
+		`<p class="ferr" id="e-body">Nội dung phản ánh không được để trống.</p>`,
+		`<p class="ferr" id="e-phone">Số điện thoại không hợp lệ (ví dụ: 0912345678).</p>`,
+		`<p class="ferr" id="e-email">`, `<p class="ferr" id="e-lat">`,
+		`id="f-phone" name="phone" type="tel" maxlength="20" autocomplete="tel" inputmode="tel" value="12345" aria-describedby="h-contact e-phone" aria-invalid="true"`,
+		`value="Tiêu đề giữ lại"`, `value="Lê Văn Cường"`, `<a href="#f-body">`,
+	} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("lacks %s", want)
+		}
+	}
+	if n := e.Count("tickets"); n != 0 {
+		t.Fatalf("%d tickets stored", n)
+	}
+	// In English too.
+	b.lang = "en"
+	pg := b.get("/u/xuan-lung")
+	form = url.Values{"csrf_token": {pg.hidden("csrf_token")}, "stamp": {pg.hidden("stamp")}, "body": {""}}
+	e.Clock.Advance(5 * 1e9)
+	r = b.post("/u/xuan-lung?lang=en", form)
+	if r.Status != 400 || !strings.Contains(r.Body, "The feedback text is required.") {
+		t.Fatalf("English errors: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestBotsAreStoppedByTheHoneypotAndTheFillTime(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	b := newBrowser(t, e)
+	fields := map[string]string{"body": "Rác thải đổ trộm ven sông."}
+
+	form := b.citizenForm("xuan-lung", fields)
+	form.Set("website", "http://spam.example")
+	if r := b.post("/u/xuan-lung", form); r.Status != 400 || !strings.Contains(r.Body, "Biểu mẫu được gửi quá nhanh") {
+		t.Fatalf("honeypot: %d %s", r.Status, r.Body)
+	}
+
+	pg := b.get("/u/xuan-lung")
+	form = url.Values{"csrf_token": {pg.hidden("csrf_token")}, "stamp": {pg.hidden("stamp")}, "body": {fields["body"]}}
+	e.Clock.Advance(1e9) // one second: faster than a person
+	r := b.post("/u/xuan-lung", form)
+	if r.Status != 400 || !strings.Contains(r.Body, "Biểu mẫu được gửi quá nhanh") || !strings.Contains(r.Body, fields["body"]) {
+		t.Fatalf("too fast: %d %s", r.Status, r.Body)
+	}
+
+	form.Set("stamp", "1700000000.00000000000000000000000000000000")
+	if r := b.post("/u/xuan-lung", form); r.Status != 400 || !strings.Contains(r.Body, "Biểu mẫu đã mở quá lâu") {
+		t.Fatalf("forged stamp: %d %s", r.Status, r.Body)
+	}
+	if n := e.Count("tickets"); n != 0 {
+		t.Fatalf("%d tickets stored by bots", n)
+	}
+
+	// The form shown again carries a fresh stamp: a person who waits and
+	// sends it again gets through.
+	again := (&page{Body: r.Body}).hidden("stamp")
+	form.Set("stamp", again)
+	e.Clock.Advance(5e9)
+	if r := b.post("/u/xuan-lung", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("second try: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestEveryFormRefusesAMissingOrWrongCSRFToken(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	code, id := apiTicket(t, e, nil)
+	// Resolve it so that the rating form is live.
+	e.As(apitest.StaffKT, "POST", "/api/v1/tickets/"+strconv.FormatInt(id, 10)+"/status", map[string]any{"status": "in_progress"})
+	if r := e.As(apitest.StaffKT, "POST", "/api/v1/tickets/"+strconv.FormatInt(id, 10)+"/status", map[string]any{"status": "resolved"}); r.Status != 200 {
+		t.Fatalf("resolve: %d %s", r.Status, r.Body)
+	}
+	b := newBrowser(t, e)
+	b.signIn(apitest.StaffKT)
+	b.get("/u/xuan-lung")
+	ticket := "/staff/tickets/" + strconv.FormatInt(id, 10)
+	forms := []struct {
+		path   string
+		fields url.Values
+	}{
+		{"/u/xuan-lung", url.Values{"body": {"Đèn đường hỏng ở thôn 4."}}},
+		{"/track/" + code + "/messages", url.Values{"body": {"Vẫn chưa sửa."}}},
+		{"/track/" + code + "/rating", url.Values{"score": {"5"}}},
+		{"/staff/login", url.Values{"email": {apitest.StaffKT}, "password": {"caunoi-demo"}}},
+		{ticket + "/reply", url.Values{"body": {"Đã tiếp nhận."}}},
+		{ticket + "/note", url.Values{"body": {"Ghi chú."}}},
+		{ticket + "/status", url.Values{"status": {"closed"}}},
+		{ticket + "/assign", url.Values{"assignee": {"0"}}},
+		{ticket + "/transfer", url.Values{"department": {"van-phong"}, "reason": {"Sai lĩnh vực"}}},
+		{ticket + "/extend", url.Values{"days": {"2"}, "reason": {"Cần kiểm tra"}}},
+		{ticket + "/merge", url.Values{"into": {code}}},
+		{"/staff/logout", url.Values{}},
+	}
+	countRows := func() (n int) {
+		e.DB.Get(&n, `SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM ticket_events)
+			+ (SELECT count(*) FROM refresh_tokens WHERE revoked_at IS NOT NULL)`)
+		return n
+	}
+	before := countRows()
+	for _, f := range forms {
+		for _, tok := range []string{"", "wrong-token-0123456789abcdefghijklmnopqrstuvw"} {
+			v := url.Values{}
+			for k, x := range f.fields {
+				v[k] = x
+			}
+			if tok != "" {
+				v.Set("csrf_token", tok)
+			}
+			r := b.post(f.path, v)
+			if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "Biểu mẫu đã hết hạn hoặc không hợp lệ") {
+				t.Errorf("%s with token %q: %d %s", f.path, tok, r.Status, r.Location)
+			}
+		}
+	}
+	// A right token in the form but no cookie is refused too.
+	anon := newBrowser(t, e)
+	if r := anon.post("/track/"+code+"/rating", url.Values{"score": {"5"}, "csrf_token": {b.csrf()}}); r.Status != http.StatusForbidden {
+		t.Errorf("token without its cookie: %d", r.Status)
+	}
+	if after := countRows(); after != before {
+		t.Fatalf("rows changed: %d → %d", before, after)
+	}
+	if r := b.get("/staff"); r.Status != 200 {
+		t.Fatalf("still signed in: %d", r.Status)
+	}
+}
+
+func TestCitizenTextWithHTMLRendersAsText(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	b := newBrowser(t, e)
+	evil := `<script>alert("x")</script><img src=x onerror=alert(1)><b>đậm</b>`
+	form := b.citizenForm("xuan-lung", map[string]string{"title": "<i>Đèn</i> đường " + evil,
+		"body": "Đèn đường hỏng " + evil, "name": evil, "address": evil, "village": "Thôn 1"})
+	r := b.post("/u/xuan-lung", form)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", r.Status, r.Body)
+	}
+	code := codeRE.FindStringSubmatch(r.Location)[1]
+	var id int64
+	e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code)
+
+	staff := newBrowser(t, e)
+	staff.signIn(apitest.StaffKT)
+	reply := "Trả lời <script>alert(2)</script> & <a href=javascript:alert(3)>xem</a>"
+	tp := staff.get("/staff/tickets/" + strconv.FormatInt(id, 10))
+	if r := staff.post("/staff/tickets/"+strconv.FormatInt(id, 10)+"/reply", url.Values{"body": {reply}, "csrf_token": {tp.hidden("csrf_token")}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("reply: %d %s", r.Status, r.Body)
+	}
+	pages := map[string]*page{
+		"ticket": staff.get("/staff/tickets/" + strconv.FormatInt(id, 10)),
+		"queue":  staff.get("/staff"),
+		"track":  b.get("/track/" + code),
+	}
+	// The form shown again with an error keeps the text, escaped.
+	form = b.citizenForm("xuan-lung", map[string]string{"title": evil, "body": "", "phone": "x"})
+	pages["form"] = b.post("/u/xuan-lung", form)
+	for name, pg := range pages {
+		for _, bad := range []string{`<script>alert`, `<img src=x`, `<b>đậm`, `<i>Đèn`, `<a href=javascript`, `<a href="javascript`} {
+			if strings.Contains(pg.Body, bad) {
+				t.Errorf("%s page renders %q as HTML", name, bad)
+			}
+		}
+		if !strings.Contains(pg.Body, "&lt;script&gt;alert(") {
+			t.Errorf("%s page does not show the text escaped", name)
+		}
+	}
+}
+
+func TestStaffPagesNeedASessionAndRespectTheScope(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	_, id := apiTicket(t, e, nil) // kinh-te
+	ticket := "/staff/tickets/" + strconv.FormatInt(id, 10)
+
+	anon := newBrowser(t, e)
+	for _, path := range []string{"/staff", ticket} {
+		r := anon.get(path)
+		if r.Status != http.StatusSeeOther || r.Location != "/staff/login?next="+url.QueryEscape(path) {
+			t.Errorf("%s without a session: %d %q", path, r.Status, r.Location)
+		}
+	}
+	login := anon.get("/staff/login")
+	r := anon.post("/staff/login", url.Values{"email": {apitest.StaffKT}, "password": {"wrong"},
+		"csrf_token": {login.hidden("csrf_token")}, "next": {ticket}})
+	if r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "E-mail hoặc mật khẩu không đúng.") ||
+		!strings.Contains(r.Body, `value="`+apitest.StaffKT+`"`) {
+		t.Fatalf("wrong password: %d %s", r.Status, r.Body)
+	}
+	r = anon.post("/staff/login", url.Values{"email": {apitest.StaffKT}, "password": {"caunoi-demo"},
+		"csrf_token": {login.hidden("csrf_token")}, "next": {ticket}})
+	if r.Status != http.StatusSeeOther || r.Location != ticket {
+		t.Fatalf("sign in with next: %d %q", r.Status, r.Location)
+	}
+	for _, ck := range anon.c.Jar.Cookies(mustURL(e.Server.URL + "/staff")) {
+		if ck.Name == "caunoi_session" && ck.Value == "" {
+			t.Fatal("no session cookie")
+		}
+	}
+
+	other := newBrowser(t, e)
+	other.signIn(apitest.StaffVHXH)
+	if r := other.get(ticket); r.Status != http.StatusNotFound {
+		t.Fatalf("another department's ticket: %d", r.Status)
+	}
+	if r := other.post(ticket+"/reply", url.Values{"body": {"x"}, "csrf_token": {other.csrf()}}); r.Status != http.StatusNotFound {
+		t.Fatalf("reply to another department's ticket: %d %s", r.Status, r.Body)
+	}
+	if q := other.get("/staff"); strings.Contains(q.Body, ticket) {
+		t.Fatal("another department's ticket in the queue")
+	}
+
+	// An expired access token is renewed with the refresh cookie.
+	e.Clock.Advance(20 * 60 * 1e9)
+	if r := anon.get(ticket); r.Status != 200 {
+		t.Fatalf("after the access token expired: %d %q", r.Status, r.Location)
+	}
+	// Sign-out ends the session.
+	r = anon.post("/staff/logout", url.Values{"csrf_token": {anon.csrf()}})
+	if r.Status != http.StatusSeeOther || r.Location != "/staff/login" {
+		t.Fatalf("sign out: %d %q", r.Status, r.Location)
+	}
+	if r := anon.get("/staff"); r.Status != http.StatusSeeOther {
+		t.Fatalf("after sign-out: %d", r.Status)
+	}
+}
+
+func mustURL(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+func TestPagesAreVietnameseWhateverTheBrowserLanguage(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	r := e.Request("GET", "/u/xuan-lung", nil, "Accept-Language: en-US,en;q=0.9")
+	if r.Status != 200 || !strings.Contains(string(r.Body), `<html lang="vi">`) {
+		t.Fatalf("%d, not Vietnamese", r.Status)
+	}
+	r = e.Request("GET", "/u/xuan-lung", nil, "Cookie: lang=en")
+	if !strings.Contains(string(r.Body), `<html lang="en">`) {
+		t.Fatal("the lang cookie does not choose English")
+	}
+}
+
+func TestSessionCookiesAreHttpOnlySameSiteAndSecureOverHTTPS(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t, func(c *api.Config) { c.PublicURL = "https://caunoi.example" })
+	b := newBrowser(t, e)
+	pg := b.get("/staff/login")
+	form := url.Values{"email": {apitest.StaffKT}, "password": {"caunoi-demo"}, "csrf_token": {pg.hidden("csrf_token")}}
+	req, _ := http.NewRequest("POST", e.Server.URL+"/staff/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(&http.Cookie{Name: "caunoi_csrf", Value: pg.hidden("csrf_token")})
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", resp.StatusCode)
+	}
+	got := map[string]*http.Cookie{}
+	for _, c := range resp.Cookies() {
+		got[c.Name] = c
+	}
+	for name, want := range map[string]struct {
+		httpOnly bool
+		path     string
+	}{"caunoi_session": {true, "/"}, "caunoi_refresh": {true, "/staff"}, "caunoi_csrf": {false, "/"}} {
+		c := got[name]
+		if c == nil || c.Value == "" {
+			t.Errorf("%s not set", name)
+			continue
+		}
+		if c.HttpOnly != want.httpOnly || c.Path != want.path || !c.Secure || c.SameSite != http.SameSiteLaxMode {
+			t.Errorf("%s: HttpOnly %v, Path %q, Secure %v, SameSite %v", name, c.HttpOnly, c.Path, c.Secure, c.SameSite)
+		}
+	}
+}
