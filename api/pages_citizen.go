@@ -281,13 +281,7 @@ func readPart(fh *multipart.FileHeader) ([]byte, error) {
 // keepPhoto stores the photo with the ticket when the Store can; the ticket
 // itself is already committed, so a failure here is logged, not shown.
 func (p *pages) keepPhoto(c *gin.Context, ticketID int64, name, contentType string, data []byte) {
-	ps, ok := p.store.(photoStore)
-	if !ok {
-		logFrom(c).Warn("feedback photo not stored: the store cannot keep photos yet",
-			slog.Int64("ticket_id", ticketID), slog.Int("bytes", len(data)))
-		return
-	}
-	if err := ps.AddTicketPhoto(c.Request.Context(), ticketID, name, contentType, data); err != nil {
+	if err := p.store.AddTicketPhoto(c.Request.Context(), ticketID, name, contentType, data); err != nil {
 		logFrom(c).Error("feedback photo not stored", slog.Int64("ticket_id", ticketID), slog.Any("error", err))
 	}
 }

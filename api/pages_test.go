@@ -230,6 +230,14 @@ func TestFeedbackFormWithoutJavaScriptCreatesATicket(t *testing.T) {
 	if n := e.Count("tickets"); n != 2 {
 		t.Fatalf("%d tickets, want 2", n)
 	}
+	var photo struct {
+		Type string `db:"content_type"`
+		Data []byte `db:"data"`
+	}
+	if err := e.DB.Get(&photo, `SELECT a.content_type, a.data FROM attachments a JOIN tickets t ON t.id = a.ticket_id
+		WHERE t.body = 'Ổ gà lớn giữa đường thôn 5.'`); err != nil || photo.Type != "image/png" || string(photo.Data) != string(png) {
+		t.Fatalf("the photo was not kept with its ticket: %q, %d bytes, %v", photo.Type, len(photo.Data), err)
+	}
 }
 
 func TestFeedbackFormShowsErrorsNextToTheFields(t *testing.T) {

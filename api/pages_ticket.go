@@ -71,8 +71,8 @@ func (p *pages) loadTicket(c *gin.Context, id int64) (*web.Page, bool) {
 		body.Departments = cat.Departments
 		body.Categories = cat.Categories
 	}
-	if cs, ok := p.store.(colleagueStore); ok && d.DepartmentID != nil && sc.Role != domain.RoleStaff {
-		if users, err := cs.DepartmentStaff(ctx, sc, *d.DepartmentID); err == nil {
+	if d.DepartmentID != nil && sc.Role != domain.RoleStaff {
+		if users, err := p.store.DepartmentStaff(ctx, sc, *d.DepartmentID); err == nil {
 			body.Colleagues = users
 		}
 	}

@@ -47,4 +47,6 @@ type Store interface {
 	Merge(ctx context.Context, sc domain.Scope, id int64, intoCode string) (string, error)
 	SimilarTickets(ctx context.Context, sc domain.Scope, id int64) ([]domain.TicketItem, error)
 	InScopeUnit(ctx context.Context, sc domain.Scope, unitCode string) (bool, error)
+	DepartmentStaff(ctx context.Context, sc domain.Scope, departmentID int64) ([]domain.User, error)
+	AddTicketPhoto(ctx context.Context, ticketID int64, name, contentType string, data []byte) error
 }

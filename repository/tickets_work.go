@@ -76,6 +76,10 @@ func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body st
 		status := w.Status
 		if st == domain.StatusNew || st == domain.StatusAssigned {
 			status = string(domain.StatusInProgress)
+			if _, err := addEvent(ctx, tx, w.ID, domain.EventStatus, actor(sc), "", false,
+				map[string]any{"from": st, "to": status, "because": "reply"}, now); err != nil {
+				return err
+			}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE tickets SET status = $2, first_response_at = coalesce(first_response_at, $3),
 			updated_at = $3 WHERE id = $1`, w.ID, status, now)
