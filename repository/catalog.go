@@ -129,17 +129,38 @@ func loadCatalog(ctx context.Context, q sqlx.QueryerContext, unitID int64) (*dom
 	if cat.Rules, err = listRules(ctx, q, unitID); err != nil {
 		return nil, err
 	}
+	// A deactivated department takes no new tickets: routing acts as if
+	// the categories and rules pointing at it named no department, and what
+	// they would have sent there goes to triage.
+	activeDept := map[int64]bool{}
+	for _, d := range cat.Departments {
+		activeDept[d.ID] = d.Active
+	}
+	live := func(id *int64) *int64 {
+		if id == nil || !activeDept[*id] {
+			return nil
+		}
+		return id
+	}
 	active := make([]domain.Category, 0, len(cat.Categories))
 	for _, c := range cat.Categories {
 		if c.Active {
+			c.DefaultDepartmentID = live(c.DefaultDepartmentID)
 			active = append(active, c)
 		}
 	}
 	rules := make([]domain.Rule, 0, len(cat.Rules))
 	for _, r := range cat.Rules {
-		if r.Active {
-			rules = append(rules, r)
+		if !r.Active {
+			continue
 		}
+		if r.DepartmentID != nil && live(r.DepartmentID) == nil {
+			if r.SetCategory == nil {
+				continue
+			}
+			r.DepartmentID = nil
+		}
+		rules = append(rules, r)
 	}
 	cat.Routing = domain.NewRoutingTable(active, rules, cat.TriageID)
 	days, err := listCalendarDays(ctx, q, unitID)
