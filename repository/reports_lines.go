@@ -110,9 +110,8 @@ func eachLine(ctx context.Context, db sqlx.QueryerContext, sqlText string, args 
 	return nil
 }
 
-// exportFilter adds the queue's filters (those of ListTickets but the
-// cursor, the limit and the default to open tickets: an export without a
-// status takes every status) to q.
+// exportFilter adds the queue's filters to q, but for the default to open
+// tickets: an export without a status takes every status.
 func exportFilter(q *query, f domain.TicketFilter, now time.Time) {
 	if len(f.Statuses) > 0 {
 		ss := make([]string, len(f.Statuses))
@@ -121,30 +120,7 @@ func exportFilter(q *query, f domain.TicketFilter, now time.Time) {
 		}
 		q.where("t.status = ANY(" + q.arg(pq.StringArray(ss)) + ")")
 	}
-	if f.Unit != "" {
-		q.where("t.unit_id = (SELECT id FROM units WHERE code = " + q.arg(f.Unit) + ")")
-	}
-	if f.Department != "" {
-		q.where("t.department_id IN (SELECT id FROM departments WHERE code = " + q.arg(f.Department) + ")")
-	}
-	if f.Category != "" {
-		q.where("t.category_id IN (SELECT id FROM categories WHERE code = " + q.arg(f.Category) + ")")
-	}
-	if f.Kind != "" {
-		q.where("t.kind = " + q.arg(string(f.Kind)))
-	}
-	if f.Channel != "" {
-		q.where("t.channel = " + q.arg(string(f.Channel)))
-	}
-	if f.AssigneeID != nil {
-		q.where("t.assignee_id = " + q.arg(*f.AssigneeID))
-	}
-	if f.Overdue {
-		q.where("t.due_at < " + q.arg(now) + " AND " + sqlRunning)
-	}
-	for _, w := range searchWords(f.Query) {
-		q.where("ticket_search_text(t.title, t.body) LIKE " + q.arg("%"+w+"%"))
-	}
+	q.filters(f, now)
 }
 
 // ExportTickets calls fn with every ticket within sc that ex selects, in

@@ -71,6 +71,36 @@ func searchQuery(s string) string {
 	return strings.Join(words, " & ")
 }
 
+// filters adds the queue's filters but for statuses and paging: unit,
+// department and category by code, kind, channel, assignee, overdue and the
+// folded full-text search.
+func (q *query) filters(f domain.TicketFilter, now time.Time) {
+	if f.Unit != "" {
+		q.where("t.unit_id = (SELECT id FROM units WHERE code = " + q.arg(f.Unit) + ")")
+	}
+	if f.Department != "" {
+		q.where("t.department_id IN (SELECT id FROM departments WHERE code = " + q.arg(f.Department) + ")")
+	}
+	if f.Category != "" {
+		q.where("t.category_id IN (SELECT id FROM categories WHERE code = " + q.arg(f.Category) + ")")
+	}
+	if f.Kind != "" {
+		q.where("t.kind = " + q.arg(string(f.Kind)))
+	}
+	if f.Channel != "" {
+		q.where("t.channel = " + q.arg(string(f.Channel)))
+	}
+	if f.AssigneeID != nil {
+		q.where("t.assignee_id = " + q.arg(*f.AssigneeID))
+	}
+	if f.Overdue {
+		q.where("t.due_at < " + q.arg(now) + " AND " + sqlRunning)
+	}
+	if tsq := searchQuery(f.Query); tsq != "" {
+		q.where("ticket_search_vector(t.title, t.body) @@ to_tsquery('simple', " + q.arg(tsq) + ")")
+	}
+}
+
 type itemRow struct {
 	ID             int64          `db:"id"`
 	TrackingCode   string         `db:"tracking_code"`
@@ -115,30 +145,7 @@ func (s *Store) ListTickets(ctx context.Context, sc domain.Scope, f domain.Ticke
 	} else {
 		q.where("t.status = ANY(" + q.arg(pq.StringArray(ss)) + ")")
 	}
-	if f.Unit != "" {
-		q.where("t.unit_id = (SELECT id FROM units WHERE code = " + q.arg(f.Unit) + ")")
-	}
-	if f.Department != "" {
-		q.where("t.department_id IN (SELECT id FROM departments WHERE code = " + q.arg(f.Department) + ")")
-	}
-	if f.Category != "" {
-		q.where("t.category_id IN (SELECT id FROM categories WHERE code = " + q.arg(f.Category) + ")")
-	}
-	if f.Kind != "" {
-		q.where("t.kind = " + q.arg(string(f.Kind)))
-	}
-	if f.Channel != "" {
-		q.where("t.channel = " + q.arg(string(f.Channel)))
-	}
-	if f.AssigneeID != nil {
-		q.where("t.assignee_id = " + q.arg(*f.AssigneeID))
-	}
-	if f.Overdue {
-		q.where("t.due_at < " + q.arg(now) + " AND t.status IN ('new', 'assigned', 'in_progress')")
-	}
-	if tsq := searchQuery(f.Query); tsq != "" {
-		q.where("ticket_search_vector(t.title, t.body) @@ to_tsquery('simple', " + q.arg(tsq) + ")")
-	}
+	q.filters(f, now)
 	if f.After != nil {
 		q.where(fmt.Sprintf("(t.due_at, t.id) > (%s, %s)", q.arg(f.After.DueAt), q.arg(f.After.ID)))
 	}
