@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,11 +50,8 @@ func (r feedbackRequest) input() domain.FeedbackInput {
 // feedbackFromForm reads the web form's fields (names as in the JSON, with
 // citizen.* and location.* flattened: name, phone, email, address, village, lat, lng).
 func feedbackFromForm(c *gin.Context) (domain.FeedbackInput, error) {
-	if err := c.Request.ParseMultipartForm(MaxBodyBytes); err != nil && err != http.ErrNotMultipart {
-		if strings.Contains(err.Error(), "too large") {
-			return domain.FeedbackInput{}, errTooLarge
-		}
-		return domain.FeedbackInput{}, domain.Invalid("Không đọc được biểu mẫu.", "The form could not be read.", nil)
+	if err := parseForm(c.Request); err != nil {
+		return domain.FeedbackInput{}, err
 	}
 	f := c.Request.PostForm
 	in := domain.FeedbackInput{Unit: f.Get("unit"), Kind: f.Get("kind"), Category: f.Get("category"),
@@ -298,4 +296,25 @@ func (s *Server) postRating(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"tracking_code": code, "score": req.Score})
+}
+
+// parseForm parses a form-encoded or multipart body of at most MaxBodyBytes:
+// 413 past the limit, 400 when it cannot be read. ParseMultipartForm alone
+// would hide ParseForm's error behind http.ErrNotMultipart for a
+// form-encoded body, and go on with an empty form.
+func parseForm(r *http.Request) error {
+	var err error
+	if mediaType(r) == "multipart/form-data" {
+		err = r.ParseMultipartForm(MaxBodyBytes)
+	} else {
+		err = r.ParseForm()
+	}
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return errTooLarge
+	case err != nil:
+		return domain.Invalid("Không đọc được biểu mẫu.", "The form could not be read.", nil)
+	}
+	return nil
 }

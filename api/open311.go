@@ -148,6 +148,8 @@ func open311Status(code string) int {
 		return http.StatusForbidden
 	case domain.ERATELIMITED:
 		return http.StatusTooManyRequests
+	case domain.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	case domain.EINTERNAL:
 		return http.StatusInternalServerError
 	case domain.EUNAVAILABLE:

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/xml"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -52,13 +51,8 @@ func readForm(c *gin.Context) (url.Values, error) {
 		return nil, errTooLarge
 	}
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
-	err := c.Request.ParseMultipartForm(MaxBodyBytes)
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
-		return nil, errTooLarge
-	case err != nil && !errors.Is(err, http.ErrNotMultipart):
-		return nil, domain.Invalid("Không đọc được biểu mẫu.", "The form could not be read.", nil)
+	if err := parseForm(c.Request); err != nil {
+		return nil, err
 	}
 	return c.Request.Form, nil
 }

@@ -378,7 +378,7 @@ var eventCopyColumns = []string{"ticket_id", "type", "body", "public", "data", "
 
 // copyChunk copies tickets [lo, hi) and then their events.
 func (g *synGen) copyChunk(ctx context.Context, tx *sqlx.Tx, lo, hi int) error {
-	st, err := tx.PrepareContext(ctx, pq.CopyIn("tickets", ticketCopyColumns...))
+	st, err := tx.PrepareContext(ctx, copyIn("tickets", ticketCopyColumns))
 	if err != nil {
 		return mapError(err, "")
 	}
@@ -397,7 +397,7 @@ func (g *synGen) copyChunk(ctx context.Context, tx *sqlx.Tx, lo, hi int) error {
 	if err := st.Close(); err != nil {
 		return mapError(err, "")
 	}
-	st, err = tx.PrepareContext(ctx, pq.CopyIn("ticket_events", eventCopyColumns...))
+	st, err = tx.PrepareContext(ctx, copyIn("ticket_events", eventCopyColumns))
 	if err != nil {
 		return mapError(err, "")
 	}
@@ -878,4 +878,13 @@ func mix64(x uint64) uint64 {
 	x ^= x >> 27
 	x *= 0x94d049bb133111eb
 	return x ^ x>>31
+}
+
+// copyIn returns the COPY … FROM STDIN statement lib/pq streams rows into.
+func copyIn(table string, columns []string) string {
+	cols := make([]string, len(columns))
+	for i, c := range columns {
+		cols[i] = pq.QuoteIdentifier(c)
+	}
+	return "COPY " + pq.QuoteIdentifier(table) + " (" + strings.Join(cols, ", ") + ") FROM STDIN"
 }

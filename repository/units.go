@@ -4,9 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
-
-	"github.com/jmoiron/sqlx"
 
 	"caunoi/domain"
 )
@@ -86,28 +83,6 @@ func (s *Store) SingleUnit(ctx context.Context) (domain.Unit, error) {
 			"Please choose the commune or ward.", map[string]string{"unit": "required"})
 	}
 	return rows[0].unit(), nil
-}
-
-// UnitInput is what an admin gives to create or change a unit.
-type UnitInput struct {
-	Code     string
-	Name     string
-	Level    domain.UnitLevel
-	ParentID *int64
-}
-
-// UpsertUnit creates the unit with that code or updates its name, level and
-// parent; it returns the unit's id.
-func upsertUnit(ctx context.Context, q sqlx.ExtContext, in UnitInput) (int64, error) {
-	var id int64
-	err := sqlx.GetContext(ctx, q, &id, `INSERT INTO units (code, name, level, parent_id)
-		VALUES ($1, $2, $3, $4)
-		ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, level = EXCLUDED.level, parent_id = EXCLUDED.parent_id
-		RETURNING id`, in.Code, in.Name, string(in.Level), in.ParentID)
-	if err != nil {
-		return 0, fmt.Errorf("upsert unit %s: %w", in.Code, mapError(err, ""))
-	}
-	return id, nil
 }
 
 // UnitSubtree returns the ids of the unit and every unit below it.

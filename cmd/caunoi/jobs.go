@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -52,7 +53,7 @@ func startJobs(ctx context.Context, d jobDeps) (wait func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := r.Run(ctx); err != nil {
+		if err := r.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			d.log.Error("jobs stopped", slog.Any("error", err))
 		}
 	}()
