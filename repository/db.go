@@ -127,9 +127,6 @@ func inTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	return nil
 }
 
-// errNoRowsMapped is never returned; it documents that isNoRows is the test.
-var errNoRowsMapped = errors.New("no rows")
-
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // isUnique reports whether err is a unique violation of the named constraint.

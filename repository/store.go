@@ -14,6 +14,8 @@ type Store struct {
 	db    *sqlx.DB
 	now   func() time.Time
 	cache *catalogCache
+	// batcher coalesces concurrent intakes into one statement and commit
+	batcher *intakeBatcher
 }
 
 // NewStore returns a Store over db. now is the clock (time.Now when nil).
@@ -21,7 +23,7 @@ func NewStore(db *sqlx.DB, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, now: now, cache: newCatalogCache()}
+	return &Store{db: db, now: now, cache: newCatalogCache(), batcher: newIntakeBatcher(db)}
 }
 
 // DB returns the connection pool (for jobs and tools that compose queries).

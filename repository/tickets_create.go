@@ -3,7 +3,6 @@ package repository
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -52,7 +51,10 @@ func route(cat *domain.Catalog, in domain.FeedbackInput, channel domain.Channel,
 
 // insertTicket is one statement: the ticket and its first two timeline
 // events, so intake is one round trip and a 201 means all three committed.
-// On a redelivered external message it inserts nothing and returns no row.
+// A row that conflicts on any unique key (a redelivered external message, a
+// tracking code taken) inserts nothing and returns no row; the caller tells
+// which. Intake outside a transaction goes through insertBatch instead
+// (intake_batch.go); this one serves the callers that hold a transaction.
 const insertTicket = `
 WITH t AS (
 	INSERT INTO tickets (tracking_code, unit_id, department_id, category_id, kind, channel, title, body,
@@ -61,7 +63,7 @@ WITH t AS (
 		deadline_unit, due_at, accept_due_at)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
 		$22, $22, $22, $23, $24, $25)
-	ON CONFLICT (channel, external_id) DO NOTHING
+	ON CONFLICT DO NOTHING
 	RETURNING id, created_at
 ), e AS (
 	INSERT INTO ticket_events (ticket_id, type, actor_id, body, public, data, created_at)
@@ -71,19 +73,41 @@ WITH t AS (
 )
 SELECT id FROM t`
 
-// CreateTicket routes a validated feedback of the unit, computes its
-// deadlines on the unit's calendar and stores it with its first events in
-// one statement. A redelivered external message returns the ticket it made
-// the first time, with Existing set.
-func (s *Store) CreateTicket(ctx context.Context, unitID int64, nt domain.NewTicket) (domain.Created, error) {
-	cat, err := s.Catalog(ctx, unitID)
-	if err != nil {
-		return domain.Created{}, err
-	}
-	return createTicket(ctx, s.db, cat, nt, s.now())
+// intakeRow is a routed ticket ready to store: its columns, its first
+// events' data, and the answer but for the id and the tracking code.
+type intakeRow struct {
+	in                                domain.FeedbackInput
+	unitID                            int64
+	departmentID, categoryID, actorID *int64
+	channelAccountID                  *int64
+	kind, deadlineUnit, threadID      string
+	channel                           domain.Channel
+	externalID                        *string
+	receptionDay                      *time.Time
+	at, due, accept                   time.Time
+	createdData, routedData           []byte
+	code                              string // drawn when stored
+	created                           domain.Created
 }
 
-func createTicket(ctx context.Context, q sqlx.ExtContext, cat *domain.Catalog, nt domain.NewTicket, now time.Time) (domain.Created, error) {
+// createdEvent and routedEvent are the data of a ticket's first events.
+type createdEvent struct {
+	Channel domain.Channel `json:"channel"`
+}
+
+type routedEvent struct {
+	Category    string          `json:"category"`
+	Department  string          `json:"department"`
+	RuleID      *int64          `json:"rule_id"`
+	Reason      string          `json:"reason"`
+	Keyword     string          `json:"keyword"`
+	Deadline    domain.Deadline `json:"deadline"`
+	DueAt       time.Time       `json:"due_at"`
+	AcceptDueAt time.Time       `json:"accept_due_at"`
+}
+
+// newIntakeRow routes nt on the unit's catalog and computes its deadlines.
+func newIntakeRow(cat *domain.Catalog, nt domain.NewTicket, now time.Time) intakeRow {
 	at := nt.CreatedAt
 	if at.IsZero() {
 		at = now
@@ -95,41 +119,80 @@ func createTicket(ctx context.Context, q sqlx.ExtContext, cat *domain.Catalog, n
 	}
 	in := nt.Input
 	r := route(cat, in, channel, at)
-	c := domain.Created{Status: domain.StatusNew, Kind: domain.Kind(in.Kind), Category: r.category,
-		Department: r.department, DueAt: r.due, CreatedAt: at}
-
-	created, _ := json.Marshal(map[string]any{"channel": channel})
-	routedData, _ := json.Marshal(map[string]any{
-		"category": codeOf(r.category), "department": deptCode(r.department), "rule_id": r.route.RuleID,
-		"reason": r.route.Reason, "keyword": r.route.Keyword,
-		"deadline": r.deadline, "due_at": r.due, "accept_due_at": r.accept,
-	})
-	var external *string
+	row := intakeRow{in: in, unitID: cat.Unit.ID, departmentID: idOf(r.department), categoryID: catID(r.category),
+		actorID: nt.ActorID, channelAccountID: nt.ChannelAccountID, kind: in.Kind,
+		deadlineUnit: string(r.deadline.Unit), threadID: nt.ThreadID, channel: channel,
+		receptionDay: nt.ReceptionDay, at: at, due: r.due, accept: r.accept,
+		created: domain.Created{Status: domain.StatusNew, Kind: domain.Kind(in.Kind), Category: r.category,
+			Department: r.department, DueAt: r.due, CreatedAt: at}}
 	if nt.ExternalID != "" {
-		external = &nt.ExternalID
+		ext := nt.ExternalID
+		row.externalID = &ext
 	}
-	for attempt := 0; ; attempt++ {
+	row.createdData, _ = json.Marshal(createdEvent{Channel: channel})
+	row.routedData, _ = json.Marshal(routedEvent{Category: codeOf(r.category), Department: deptCode(r.department),
+		RuleID: r.route.RuleID, Reason: r.route.Reason, Keyword: r.route.Keyword,
+		Deadline: r.deadline, DueAt: r.due, AcceptDueAt: r.accept})
+	return row
+}
+
+// CreateTicket routes a validated feedback of the unit, computes its
+// deadlines on the unit's calendar and stores it with its first events.
+// Concurrent calls share one statement and one commit (intake_batch.go);
+// each returns only after that commit. A redelivered external message
+// returns the ticket it made the first time, with Existing set. It returns
+// ctx.Err() when ctx ends before the ticket is taken into a statement
+// (nothing is stored), and a *domain.Error otherwise.
+func (s *Store) CreateTicket(ctx context.Context, unitID int64, nt domain.NewTicket) (domain.Created, error) {
+	cat, err := s.Catalog(ctx, unitID)
+	if err != nil {
+		return domain.Created{}, err
+	}
+	if len(nt.Attachments) > 0 { // the ticket and its attachments commit together
+		var c domain.Created
+		err := inTx(ctx, s.db, func(tx *sqlx.Tx) error {
+			var err error
+			c, err = createTicket(ctx, tx, cat, nt, s.now())
+			return err
+		})
+		return c, err
+	}
+	return s.intake().create(ctx, newIntakeRow(cat, nt, s.now()))
+}
+
+// createTicket stores a ticket and its first events through q, which may
+// be a transaction, with the attachments of a new ticket.
+func createTicket(ctx context.Context, q sqlx.ExtContext, cat *domain.Catalog, nt domain.NewTicket, now time.Time) (domain.Created, error) {
+	row := newIntakeRow(cat, nt, now)
+	c := row.created
+	for attempt := 1; ; attempt++ {
 		code := domain.NewTrackingCode()
 		var id int64
+		in := row.in
 		err := sqlx.GetContext(ctx, q, &id, insertTicket,
-			code, cat.Unit.ID, idOf(r.department), catID(r.category), in.Kind, string(channel), in.Title, in.Body,
+			code, row.unitID, row.departmentID, row.categoryID, row.kind, string(row.channel), in.Title, in.Body,
 			in.Citizen.Name, in.Citizen.Phone, in.Citizen.Email, in.Citizen.ExternalID, in.Location.Address,
 			in.Location.Lat, in.Location.Lng, in.Location.Village, in.Public,
-			nt.ChannelAccountID, external, nt.ThreadID, nt.ReceptionDay, at,
-			string(r.deadline.Unit), r.due, r.accept,
-			nt.ActorID, created, routedData)
+			row.channelAccountID, row.externalID, row.threadID, row.receptionDay, row.at,
+			row.deadlineUnit, row.due, row.accept,
+			row.actorID, row.createdData, row.routedData)
 		if err == nil {
 			c.ID, c.TrackingCode = id, code
 			break
 		}
-		if errors.Is(mapError(err, ""), errNoRowsMapped) || isNoRows(err) {
+		if !isNoRows(err) {
+			return domain.Created{}, fmt.Errorf("create ticket: %w", mapError(err, ""))
+		}
+		if row.externalID != nil {
 			// The external message was taken before: answer with its ticket.
-			return existingTicket(ctx, q, channel, nt.ExternalID)
+			e, err := existingTicket(ctx, q, row.channel, *row.externalID)
+			if !domain.IsNotFound(err) {
+				return e, err
+			}
 		}
-		if isUnique(err, "tickets_tracking_code_key") && attempt < 3 {
-			continue // a tracking code collision: draw another
+		if attempt >= maxCodeAttempts { // nothing was taken: the tracking codes collided
+			return domain.Created{}, fmt.Errorf("create ticket: %w", errNoTrackingCode)
 		}
-		return domain.Created{}, fmt.Errorf("create ticket: %w", mapError(err, ""))
 	}
 	if len(nt.Attachments) > 0 {
 		if err := insertAttachments(ctx, q, c.ID, nil, nt.Attachments); err != nil {
@@ -139,26 +202,40 @@ func createTicket(ctx context.Context, q sqlx.ExtContext, cat *domain.Catalog, n
 	return c, nil
 }
 
-func existingTicket(ctx context.Context, q sqlx.QueryerContext, channel domain.Channel, externalID string) (domain.Created, error) {
-	var row struct {
-		ID           int64      `db:"id"`
-		TrackingCode string     `db:"tracking_code"`
-		Status       string     `db:"status"`
-		Kind         string     `db:"kind"`
-		DueAt        *time.Time `db:"due_at"`
-		CreatedAt    time.Time  `db:"created_at"`
+// existingColumns are the columns of existingRow.
+const existingColumns = `id, tracking_code, status, kind, due_at, created_at, channel, external_id`
+
+// existingRow is a ticket as a redelivery answers it.
+type existingRow struct {
+	ID           int64      `db:"id"`
+	TrackingCode string     `db:"tracking_code"`
+	Status       string     `db:"status"`
+	Kind         string     `db:"kind"`
+	DueAt        *time.Time `db:"due_at"`
+	CreatedAt    time.Time  `db:"created_at"`
+	Channel      string     `db:"channel"`
+	ExternalID   string     `db:"external_id"`
+}
+
+func (r existingRow) created() domain.Created {
+	c := domain.Created{ID: r.ID, TrackingCode: r.TrackingCode, Status: domain.Status(r.Status),
+		Kind: domain.Kind(r.Kind), CreatedAt: r.CreatedAt, Existing: true}
+	if r.DueAt != nil {
+		c.DueAt = *r.DueAt
 	}
-	err := sqlx.GetContext(ctx, q, &row, `SELECT id, tracking_code, status, kind, due_at, created_at
+	return c
+}
+
+// existingTicket returns the ticket made for the external message, with
+// Existing set; not_found when there is none.
+func existingTicket(ctx context.Context, q sqlx.QueryerContext, channel domain.Channel, externalID string) (domain.Created, error) {
+	var row existingRow
+	err := sqlx.GetContext(ctx, q, &row, `SELECT `+existingColumns+`
 		FROM tickets WHERE channel = $1 AND external_id = $2`, string(channel), externalID)
 	if err != nil {
 		return domain.Created{}, mapError(err, "phản ánh|ticket")
 	}
-	c := domain.Created{ID: row.ID, TrackingCode: row.TrackingCode, Status: domain.Status(row.Status),
-		Kind: domain.Kind(row.Kind), CreatedAt: row.CreatedAt, Existing: true}
-	if row.DueAt != nil {
-		c.DueAt = *row.DueAt
-	}
-	return c, nil
+	return row.created(), nil
 }
 
 func insertAttachments(ctx context.Context, q sqlx.ExtContext, ticketID int64, eventID *int64, atts []domain.Attachment) error {

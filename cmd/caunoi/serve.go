@@ -54,6 +54,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	}
 
 	store := repository.NewStore(db, nil)
+	if err := store.PrepareIntake(ctx); err != nil { // a broken query fails at boot, not at the first citizen
+		return fmt.Errorf("prepare the intake statement: %w", err)
+	}
 	keys, err := auth.KeysFromSecret(cfg.JWTSecret, cfg.JWTPreviousSecret)
 	if err != nil {
 		return fmt.Errorf("configuration: CAUNOI_JWT_SECRET: %w", err)

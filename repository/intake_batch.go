@@ -1,0 +1,591 @@
+package repository
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"caunoi/domain"
+)
+
+// Group commit for intake. Concurrent CreateTicket calls are coalesced into
+// one multi-row statement (the tickets from arrays by unnest, then their
+// 'created' and 'routed' events) that commits once; each caller is answered
+// only after that commit, so a 201 still means committed.
+//
+// There is no timer: a call that finds fewer than maxFlushes flushes in
+// flight leads at once, taking everything queued (up to maxRows); calls that
+// arrive while the flushes are busy queue up and the next flush takes them.
+// An idle system therefore adds no wait, and a loaded one batches as much as
+// arrives during one flush.
+//
+// Per row:
+//   - a redelivered external message (channel, external id) is inserted at
+//     most once: within a batch only the first of equal keys is sent and the
+//     others get its ticket with Existing set; against the table the
+//     statement's ON CONFLICT DO NOTHING skips it and the existing ticket is
+//     read after the commit;
+//   - a tracking-code collision skips only that row (ON CONFLICT DO NOTHING
+//     covers every unique key), which is sent again with a new code in the
+//     next round; the others are committed;
+//   - when the statement fails on data (a check, an encoding), each row is
+//     retried alone so the error belongs to its row; a lost connection fails
+//     the rows of that statement (as a single INSERT would), never retried, as
+//     the commit may have happened.
+//
+// Cancellation: a caller whose context ends while its row is still queued
+// withdraws it and gets ctx.Err(); nothing is stored. Once its row is in a
+// flush the outcome is decided by that flush (bounded by flushTimeout, not
+// by any one caller's context, so a caller giving up never fails the
+// others): the caller waits for it and gets the truth, the stored ticket
+// when it committed. A client that hung up may thus have a ticket it never
+// heard of; it is committed, not lost, and the citizen may submit again.
+
+const (
+	maxIntakeRows    = 64               // rows per statement
+	maxIntakeFlushes = 2                // statements in flight
+	flushTimeout     = 15 * time.Second // one flush, its retries and look-ups
+	maxCodeAttempts  = 4                // tracking codes drawn per row
+)
+
+var errNoTrackingCode = &domain.Error{Code: domain.ECONFLICT,
+	Message: "Không tạo được mã tra cứu, vui lòng gửi lại.", MessageEN: "No free tracking code was found; please try again."}
+
+// intakeBatcher queues a Store's intake rows and flushes them.
+type intakeBatcher struct {
+	db *sqlx.DB
+
+	mu         sync.Mutex
+	queue      []*intakeCall
+	flushing   int // flushes in flight
+	maxFlushes int
+	maxRows    int
+
+	prepMu sync.Mutex
+	stmt   *sqlx.Stmt // insertBatch, prepared once per pool
+
+	// Hooks for tests: newCode draws tracking codes; beforeFlush, when set,
+	// runs in the leader before each flush with the number of rows taken.
+	newCode     func() string
+	beforeFlush func(rows int)
+}
+
+// intakeCall is one caller's row and, once done is closed, its answer.
+type intakeCall struct {
+	row     intakeRow
+	done    chan struct{}
+	follows *intakeCall // an earlier call of the batch with the same external key
+	taken   bool        // in a flush: no longer withdrawn (guarded by mu)
+	gone    bool        // withdrawn by its caller (guarded by mu)
+	res     domain.Created
+	err     error
+}
+
+func newIntakeBatcher(db *sqlx.DB) *intakeBatcher {
+	return &intakeBatcher{db: db, maxFlushes: maxIntakeFlushes, maxRows: maxIntakeRows,
+		newCode: domain.NewTrackingCode}
+}
+
+// intake returns the Store's batcher.
+func (s *Store) intake() *intakeBatcher { return s.batcher }
+
+func (b *intakeBatcher) close() {
+	b.prepMu.Lock()
+	defer b.prepMu.Unlock()
+	if b.stmt != nil {
+		b.stmt.Close()
+		b.stmt = nil
+	}
+}
+
+// create stores row through the next flush and returns its ticket, or the
+// row's own error; ctx.Err() when the caller gave up before its row was
+// taken (then nothing is stored).
+func (b *intakeBatcher) create(ctx context.Context, row intakeRow) (domain.Created, error) {
+	if err := ctx.Err(); err != nil {
+		return domain.Created{}, err
+	}
+	c := &intakeCall{row: row, done: make(chan struct{})}
+	b.mu.Lock()
+	b.queue = append(b.queue, c)
+	lead := b.flushing < b.maxFlushes
+	if lead {
+		b.flushing++
+	}
+	b.mu.Unlock()
+	if lead {
+		b.lead()
+	}
+	select {
+	case <-c.done:
+		return c.res, c.err
+	case <-ctx.Done():
+	}
+	b.mu.Lock()
+	if !c.taken {
+		c.gone = true
+		b.mu.Unlock()
+		return domain.Created{}, ctx.Err()
+	}
+	b.mu.Unlock()
+	<-c.done // in flight: its outcome is known within flushTimeout
+	return c.res, c.err
+}
+
+// lead flushes what is queued, then hands the lead to a new goroutine when
+// more has queued meanwhile, so the leading caller can answer at once. The
+// caller has counted itself in b.flushing.
+func (b *intakeBatcher) lead() {
+	defer func() { // also when a flush panics: the queue must not stall
+		b.mu.Lock()
+		more := len(b.queue) > 0
+		if !more {
+			b.flushing--
+		}
+		b.mu.Unlock()
+		if more {
+			go b.lead()
+		}
+	}()
+	b.mu.Lock()
+	batch := b.take()
+	b.mu.Unlock()
+	if len(batch) > 0 {
+		b.flush(batch)
+	}
+}
+
+// take removes up to maxRows live calls from the head of the queue and
+// marks them taken. b.mu is held.
+func (b *intakeBatcher) take() []*intakeCall {
+	var batch []*intakeCall
+	i := 0
+	for ; i < len(b.queue) && len(batch) < b.maxRows; i++ {
+		c := b.queue[i]
+		if c.gone {
+			continue
+		}
+		c.taken = true
+		batch = append(batch, c)
+	}
+	rest := copy(b.queue, b.queue[i:])
+	clear(b.queue[rest:])
+	b.queue = b.queue[:rest]
+	return batch
+}
+
+// flush stores the batch and answers every call in it, even when it
+// panics (a bug): the calls it did not answer then get an internal error,
+// and the panic goes on.
+func (b *intakeBatcher) flush(batch []*intakeCall) {
+	ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+	defer cancel()
+	defer func() {
+		r := recover()
+		for _, c := range batch {
+			if r != nil && c.err == nil && c.res.ID == 0 {
+				c.err = domain.Internal(fmt.Errorf("create ticket: intake flush: %v", r))
+			}
+			close(c.done)
+		}
+		if r != nil {
+			panic(r)
+		}
+	}()
+	if b.beforeFlush != nil {
+		b.beforeFlush(len(batch))
+	}
+	b.store(ctx, batch)
+}
+
+// store inserts the batch's rows and sets each call's answer.
+func (b *intakeBatcher) store(ctx context.Context, batch []*intakeCall) {
+	b.storeRows(ctx, b.dedupe(batch))
+	for _, c := range batch { // in-batch duplicates: the first's ticket, as a redelivery
+		if f := c.follows; f != nil {
+			c.res, c.err = f.res, f.err
+			if f.err == nil {
+				c.res.Existing = true
+			}
+		}
+	}
+}
+
+// storeRows inserts rows with distinct external keys, drawing new codes for
+// the rows whose code collided.
+func (b *intakeBatcher) storeRows(ctx context.Context, pending []*intakeCall) {
+	for attempt := 1; len(pending) > 0; attempt++ {
+		b.drawCodes(pending, attempt == 1)
+		inserted, err := b.insert(ctx, pending)
+		if err != nil {
+			if len(pending) > 1 && !isFatal(err) {
+				for _, c := range pending { // the error is one row's: find whose
+					b.storeRows(ctx, []*intakeCall{c})
+				}
+				return
+			}
+			for _, c := range pending {
+				c.err = fmt.Errorf("create ticket: %w", err)
+			}
+			return
+		}
+		var again, external []*intakeCall
+		for _, c := range pending {
+			switch id, ok := inserted[c.row.code]; {
+			case ok:
+				c.res = c.row.created
+				c.res.ID, c.res.TrackingCode = id, c.row.code
+			case c.row.externalID != nil:
+				external = append(external, c)
+			default:
+				again = append(again, c) // only a tracking code can have collided
+			}
+		}
+		if len(external) > 0 {
+			found, err := existingTickets(ctx, b.db, external)
+			for _, c := range external {
+				switch e, ok := found[externalKey(c.row.channel, *c.row.externalID)]; {
+				case err != nil:
+					c.err = err
+				case ok:
+					c.res = e
+				default:
+					again = append(again, c) // not taken before: its code collided
+				}
+			}
+		}
+		if len(again) > 0 && attempt >= maxCodeAttempts {
+			for _, c := range again {
+				c.err = fmt.Errorf("create ticket: %w", errNoTrackingCode)
+			}
+			return
+		}
+		pending = again
+	}
+}
+
+// dedupe keeps the first call of each external key for the statement; the
+// others follow it.
+func (b *intakeBatcher) dedupe(batch []*intakeCall) []*intakeCall {
+	var seen map[string]*intakeCall
+	out := batch[:0:0]
+	for _, c := range batch {
+		if c.row.externalID == nil {
+			out = append(out, c)
+			continue
+		}
+		k := externalKey(c.row.channel, *c.row.externalID)
+		if first, ok := seen[k]; ok {
+			c.follows = first
+			continue
+		}
+		if seen == nil {
+			seen = map[string]*intakeCall{}
+		}
+		seen[k] = c
+		out = append(out, c)
+	}
+	return out
+}
+
+// drawCodes gives each pending row a tracking code, distinct within the
+// statement; the first round keeps the codes already drawn.
+func (b *intakeBatcher) drawCodes(pending []*intakeCall, first bool) {
+	used := make(map[string]bool, len(pending))
+	for _, c := range pending {
+		if !first || c.row.code == "" {
+			c.row.code = b.newCode()
+		}
+		for i := 0; used[c.row.code] && i < 8; i++ {
+			c.row.code = b.newCode()
+		}
+		used[c.row.code] = true
+	}
+}
+
+// insert runs the batch statement and returns the ids of the inserted rows
+// by tracking code.
+func (b *intakeBatcher) insert(ctx context.Context, calls []*intakeCall) (map[string]int64, error) {
+	stmt, err := b.prepared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := stmt.QueryContext(ctx, batchArgs(calls)...)
+	if err != nil {
+		return nil, mapError(err, "")
+	}
+	defer rows.Close()
+	out := make(map[string]int64, len(calls))
+	for rows.Next() {
+		var id int64
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
+			return nil, mapError(err, "")
+		}
+		out[code] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err, "")
+	}
+	return out, nil
+}
+
+// PrepareIntake prepares intake's statement now, so that a broken query
+// fails at start-up rather than at the first ticket; without it the
+// statement is prepared on first use. It returns the database's error.
+func (s *Store) PrepareIntake(ctx context.Context) error {
+	_, err := s.intake().prepared(ctx)
+	return err
+}
+
+// prepared returns the batch statement, preparing it on first use.
+func (b *intakeBatcher) prepared(ctx context.Context) (*sqlx.Stmt, error) {
+	b.prepMu.Lock()
+	defer b.prepMu.Unlock()
+	if b.stmt != nil {
+		return b.stmt, nil
+	}
+	stmt, err := b.db.PreparexContext(ctx, insertBatch)
+	if err != nil {
+		return nil, fmt.Errorf("prepare intake: %w", mapError(err, ""))
+	}
+	b.stmt = stmt
+	return stmt, nil
+}
+
+// isFatal reports whether a statement's error is not any one row's: the
+// connection, the server or the deadline.
+func isFatal(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var de *domain.Error
+	return errors.As(err, &de) && de.Code == domain.EUNAVAILABLE
+}
+
+func externalKey(channel domain.Channel, externalID string) string {
+	return string(channel) + "\x00" + externalID
+}
+
+// existingTickets reads the tickets already made for the calls' external
+// messages, by external key.
+func existingTickets(ctx context.Context, q sqlx.QueryerContext, calls []*intakeCall) (map[string]domain.Created, error) {
+	var a pgArray
+	a.open()
+	for _, c := range calls {
+		a.text(string(c.row.channel))
+	}
+	a.close()
+	split := len(a.b)
+	a.open()
+	for _, c := range calls {
+		a.text(*c.row.externalID)
+	}
+	a.close()
+	var rows []existingRow
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+existingColumns+`
+		FROM tickets WHERE (channel, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+		string(a.b[:split]), string(a.b[split:]))
+	if err != nil {
+		return nil, fmt.Errorf("create ticket: %w", mapError(err, ""))
+	}
+	out := make(map[string]domain.Created, len(rows))
+	for _, r := range rows {
+		out[externalKey(domain.Channel(r.Channel), r.ExternalID)] = r.created()
+	}
+	return out, nil
+}
+
+// insertBatch writes the tickets given as parallel arrays (one element per
+// ticket) and their 'created' and 'routed' events, in one statement. A row
+// that conflicts on any unique key (a redelivered external message, a
+// tracking code taken) is skipped; the statement returns the inserted rows.
+const insertBatch = `
+WITH i AS (
+	SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[],
+		$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+		$14::float8[], $15::float8[], $16::text[], $17::boolean[], $18::bigint[], $19::text[], $20::text[],
+		$21::date[], $22::timestamptz[], $23::text[], $24::timestamptz[], $25::timestamptz[], $26::bigint[],
+		$27::jsonb[], $28::jsonb[])
+	AS i (tracking_code, unit_id, department_id, category_id, kind, channel, title, body, citizen_name,
+		citizen_phone, citizen_email, citizen_external_id, address, lat, lng, village, public,
+		channel_account_id, external_id, thread_id, reception_day, created_at, deadline_unit, due_at,
+		accept_due_at, actor_id, created_data, routed_data)
+), t AS (
+	INSERT INTO tickets (tracking_code, unit_id, department_id, category_id, kind, channel, title, body,
+		citizen_name, citizen_phone, citizen_email, citizen_external_id, address, lat, lng, village, public,
+		channel_account_id, external_id, thread_id, reception_day, created_at, updated_at, last_citizen_at,
+		deadline_unit, due_at, accept_due_at)
+	SELECT tracking_code, unit_id, department_id, category_id, kind, channel, title, body,
+		citizen_name, citizen_phone, citizen_email, citizen_external_id, address, lat, lng, village, public,
+		channel_account_id, external_id, thread_id, reception_day, created_at, created_at, created_at,
+		deadline_unit, due_at, accept_due_at
+	FROM i
+	ON CONFLICT DO NOTHING
+	RETURNING id, tracking_code, created_at
+), e AS (
+	INSERT INTO ticket_events (ticket_id, type, actor_id, body, public, data, created_at)
+	SELECT t.id, 'created', i.actor_id, '', false, i.created_data, t.created_at
+	FROM t JOIN i ON i.tracking_code = t.tracking_code
+	UNION ALL
+	SELECT t.id, 'routed', NULL, '', false, i.routed_data, t.created_at
+	FROM t JOIN i ON i.tracking_code = t.tracking_code
+)
+SELECT id, tracking_code FROM t`
+
+// batchColumns writes one row's element of each array parameter of
+// insertBatch, in parameter order.
+var batchColumns = [...]func(a *pgArray, r *intakeRow){
+	func(a *pgArray, r *intakeRow) { a.text(r.code) },
+	func(a *pgArray, r *intakeRow) { a.int(r.unitID) },
+	func(a *pgArray, r *intakeRow) { a.intPtr(r.departmentID) },
+	func(a *pgArray, r *intakeRow) { a.intPtr(r.categoryID) },
+	func(a *pgArray, r *intakeRow) { a.text(r.kind) },
+	func(a *pgArray, r *intakeRow) { a.text(string(r.channel)) },
+	func(a *pgArray, r *intakeRow) { a.text(r.in.Title) },
+	func(a *pgArray, r *intakeRow) { a.text(r.in.Body) },
+	func(a *pgArray, r *intakeRow) { a.text(r.in.Citizen.Name) },
+	func(a *pgArray, r *intakeRow) { a.text(r.in.Citizen.Phone) },
+	func(a *pgArray, r *intakeRow) { a.text(r.in.Citizen.Email) },
+	func(a *pgArray, r *intakeRow) { a.text(r.in.Citizen.ExternalID) },
+	func(a *pgArray, r *intakeRow) { a.text(r.in.Location.Address) },
+	func(a *pgArray, r *intakeRow) { a.floatPtr(r.in.Location.Lat) },
+	func(a *pgArray, r *intakeRow) { a.floatPtr(r.in.Location.Lng) },
+	func(a *pgArray, r *intakeRow) { a.text(r.in.Location.Village) },
+	func(a *pgArray, r *intakeRow) { a.bool(r.in.Public) },
+	func(a *pgArray, r *intakeRow) { a.intPtr(r.channelAccountID) },
+	func(a *pgArray, r *intakeRow) { a.textPtr(r.externalID) },
+	func(a *pgArray, r *intakeRow) { a.text(r.threadID) },
+	func(a *pgArray, r *intakeRow) { a.datePtr(r.receptionDay) },
+	func(a *pgArray, r *intakeRow) { a.time(r.at) },
+	func(a *pgArray, r *intakeRow) { a.text(r.deadlineUnit) },
+	func(a *pgArray, r *intakeRow) { a.time(r.due) },
+	func(a *pgArray, r *intakeRow) { a.time(r.accept) },
+	func(a *pgArray, r *intakeRow) { a.intPtr(r.actorID) },
+	func(a *pgArray, r *intakeRow) { a.bytes(r.createdData) },
+	func(a *pgArray, r *intakeRow) { a.bytes(r.routedData) },
+}
+
+// batchArgs lays the calls' rows out as the array parameters of
+// insertBatch: array literals written into one buffer, passed as text
+// (strings, not []byte, which lib/pq would send as binary under
+// binary_parameters=yes).
+func batchArgs(calls []*intakeCall) []any {
+	size := 0
+	for _, c := range calls {
+		size += 512 + len(c.row.in.Title) + len(c.row.in.Body) + len(c.row.routedData)
+	}
+	a := pgArray{b: make([]byte, 0, size)}
+	var bounds [len(batchColumns) + 1]int
+	for i, col := range batchColumns {
+		bounds[i] = len(a.b)
+		a.open()
+		for _, c := range calls {
+			col(&a, &c.row)
+		}
+		a.close()
+	}
+	bounds[len(batchColumns)] = len(a.b)
+	all := string(a.b)
+	args := make([]any, len(batchColumns))
+	for i := range args {
+		args[i] = all[bounds[i]:bounds[i+1]]
+	}
+	return args
+}
+
+// pgArray writes PostgreSQL array literals ({"a",NULL,"b"}) into one
+// buffer, element by element; the statement casts each to its column's
+// array type.
+type pgArray struct {
+	b     []byte
+	first bool
+}
+
+// open starts an array.
+func (a *pgArray) open() { a.b, a.first = append(a.b, '{'), true }
+
+// close ends the array.
+func (a *pgArray) close() { a.b = append(a.b, '}') }
+
+func (a *pgArray) sep() {
+	if !a.first {
+		a.b = append(a.b, ',')
+	}
+	a.first = false
+}
+
+func (a *pgArray) null() { a.sep(); a.b = append(a.b, "NULL"...) }
+
+func (a *pgArray) text(s string) {
+	a.sep()
+	a.b = append(a.b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' || s[i] == '\\' {
+			a.b = append(a.b, '\\')
+		}
+		a.b = append(a.b, s[i])
+	}
+	a.b = append(a.b, '"')
+}
+
+func (a *pgArray) bytes(s []byte) { a.text(string(s)) }
+
+func (a *pgArray) textPtr(s *string) {
+	if s == nil {
+		a.null()
+		return
+	}
+	a.text(*s)
+}
+
+func (a *pgArray) int(n int64) { a.sep(); a.b = strconv.AppendInt(a.b, n, 10) }
+
+func (a *pgArray) intPtr(n *int64) {
+	if n == nil {
+		a.null()
+		return
+	}
+	a.int(*n)
+}
+
+func (a *pgArray) floatPtr(f *float64) {
+	if f == nil {
+		a.null()
+		return
+	}
+	a.sep()
+	a.b = strconv.AppendFloat(a.b, *f, 'g', -1, 64)
+}
+
+func (a *pgArray) bool(v bool) {
+	a.sep()
+	if v {
+		a.b = append(a.b, 't')
+	} else {
+		a.b = append(a.b, 'f')
+	}
+}
+
+// time writes t with its offset, to the microsecond PostgreSQL keeps.
+func (a *pgArray) time(t time.Time) {
+	a.sep()
+	a.b = append(a.b, '"')
+	a.b = t.AppendFormat(a.b, "2006-01-02T15:04:05.999999Z07:00")
+	a.b = append(a.b, '"')
+}
+
+// datePtr writes the date of t as written in its location.
+func (a *pgArray) datePtr(t *time.Time) {
+	if t == nil {
+		a.null()
+		return
+	}
+	a.sep()
+	a.b = t.AppendFormat(a.b, "2006-01-02")
+}

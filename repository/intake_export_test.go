@@ -1,0 +1,59 @@
+package repository
+
+import (
+	"context"
+
+	"caunoi/domain"
+)
+
+// Test hooks into the intake batcher (intake_batch.go), for the external
+// tests of this package.
+
+// SetIntakeCodes makes the Store draw tracking codes from next.
+func SetIntakeCodes(s *Store, next func() string) {
+	b := s.intake()
+	b.mu.Lock()
+	b.newCode = next
+	b.mu.Unlock()
+}
+
+// SetIntakeBeforeFlush runs hook in the leader before each flush, with the
+// number of rows taken.
+func SetIntakeBeforeFlush(s *Store, hook func(rows int)) {
+	b := s.intake()
+	b.mu.Lock()
+	b.beforeFlush = hook
+	b.mu.Unlock()
+}
+
+// SetIntakeFlushes sets how many statements may be in flight.
+func SetIntakeFlushes(s *Store, n int) {
+	b := s.intake()
+	b.mu.Lock()
+	b.maxFlushes = n
+	b.mu.Unlock()
+}
+
+// IntakeQueued returns how many live calls wait for a flush.
+func IntakeQueued(s *Store) int {
+	b := s.intake()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, c := range b.queue {
+		if !c.gone {
+			n++
+		}
+	}
+	return n
+}
+
+// CreateTicketAlone stores one ticket with the single-row statement, as the
+// callers that hold a transaction do (no batching).
+func CreateTicketAlone(ctx context.Context, s *Store, unitID int64, nt domain.NewTicket) (domain.Created, error) {
+	cat, err := s.Catalog(ctx, unitID)
+	if err != nil {
+		return domain.Created{}, err
+	}
+	return createTicket(ctx, s.db, cat, nt, s.now())
+}
