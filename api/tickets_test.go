@@ -463,3 +463,14 @@ func TestStaffIntakeForAHotlineCall(t *testing.T) {
 		t.Fatalf("staff filing a zalo ticket: %d", r.Status)
 	}
 }
+
+func TestHostileFilterValuesAreRefusedNotFailed(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	for _, q := range []string{"department=%00", "category=%FF%FE", "unit=%C3%28", "q=%00%00"} {
+		r := e.As(apitest.Leader, "GET", "/api/v1/tickets?"+q, nil)
+		if r.Status >= 500 {
+			t.Errorf("%s: %d %s", q, r.Status, r.Body)
+		}
+	}
+}

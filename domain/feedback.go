@@ -184,6 +184,11 @@ func inRange(v, limit float64) bool {
 
 // isCode reports whether s is a code: lower-case ASCII letters, digits and
 // inner hyphens or underscores, at most MaxCodeLen long.
+// IsCode reports whether s has the shape of a unit, department or category
+// code: lower-case ASCII letters, digits, '-' and '_', not starting or ending
+// with '-', at most MaxCodeLen bytes.
+func IsCode(s string) bool { return isCode(s) }
+
 func isCode(s string) bool {
 	if s == "" || len(s) > MaxCodeLen || s[0] == '-' || s[len(s)-1] == '-' {
 		return false

@@ -65,6 +65,9 @@ func (s *Store) fresh(ctx context.Context) error {
 // CatalogByCode returns the catalog of the unit with that code (not_found
 // for an unknown or inactive unit).
 func (s *Store) CatalogByCode(ctx context.Context, code string) (*domain.Catalog, error) {
+	if !domain.IsCode(code) { // no query for what cannot be a code (invalid UTF-8, NUL, ...)
+		return nil, domain.NotFound("đơn vị", "unit")
+	}
 	if err := s.fresh(ctx); err != nil {
 		return nil, err
 	}

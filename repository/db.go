@@ -80,6 +80,9 @@ func mapError(err error, what string) error {
 			}
 			return &domain.Error{Code: domain.EINVALID, Message: "Dữ liệu không hợp lệ.",
 				MessageEN: "The data is not valid.", Err: err}
+		case "22": // data exception: invalid byte sequence, NUL in text, a value out of range
+			return &domain.Error{Code: domain.EINVALID, Message: "Dữ liệu không hợp lệ.",
+				MessageEN: "The data is not valid.", Err: err}
 		case "08", "53", "57": // connection, insufficient resources, operator intervention
 			return domain.Unavailable(err)
 		}
