@@ -233,6 +233,9 @@ CREATE INDEX tickets_queue_department ON tickets (department_id, due_at, id)
     WHERE status IN ('new', 'assigned', 'in_progress', 'waiting_citizen');
 CREATE INDEX tickets_queue_unit ON tickets (unit_id, due_at, id)
     WHERE status IN ('new', 'assigned', 'in_progress', 'waiting_citizen');
+-- The queue of many units at once (a province): walked in due order, filtered by unit.
+CREATE INDEX tickets_queue_due ON tickets (due_at, id)
+    WHERE status IN ('new', 'assigned', 'in_progress', 'waiting_citizen');
 CREATE INDEX tickets_assignee_open ON tickets (assignee_id, due_at, id)
     WHERE status IN ('new', 'assigned', 'in_progress', 'waiting_citizen');
 -- Every status, in due order (a queue filtered on closed tickets) and by period (reports).

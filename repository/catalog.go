@@ -21,12 +21,13 @@ type catalogCache struct {
 	checkedAt time.Time
 	byUnit    map[int64]*domain.Catalog
 	byCode    map[string]int64
+	subtrees  map[int64][]int64
 }
 
 const checkEvery = 2 * time.Second
 
 func newCatalogCache() *catalogCache {
-	return &catalogCache{byUnit: map[int64]*domain.Catalog{}, byCode: map[string]int64{}}
+	return &catalogCache{byUnit: map[int64]*domain.Catalog{}, byCode: map[string]int64{}, subtrees: map[int64][]int64{}}
 }
 
 // Invalidate drops every cached catalog (after an admin's change here).
@@ -34,6 +35,7 @@ func (s *Store) Invalidate() {
 	s.cache.mu.Lock()
 	s.cache.byUnit = map[int64]*domain.Catalog{}
 	s.cache.byCode = map[string]int64{}
+	s.cache.subtrees = map[int64][]int64{}
 	s.cache.checkedAt = time.Time{}
 	s.cache.mu.Unlock()
 }
@@ -55,6 +57,7 @@ func (s *Store) fresh(ctx context.Context) error {
 	if v != c.version {
 		c.byUnit = map[int64]*domain.Catalog{}
 		c.byCode = map[string]int64{}
+		c.subtrees = map[int64][]int64{}
 		c.version = v
 	}
 	c.checkedAt = time.Now()
@@ -323,4 +326,46 @@ func nullID(n sql.NullInt64) *int64 {
 	}
 	id := n.Int64
 	return &id
+}
+
+// subtree returns the ids of the unit and every unit below it, cached like
+// the catalogs.
+func (s *Store) subtree(ctx context.Context, unitID int64) ([]int64, error) {
+	if err := s.fresh(ctx); err != nil {
+		return nil, err
+	}
+	s.cache.mu.Lock()
+	ids, ok := s.cache.subtrees[unitID]
+	s.cache.mu.Unlock()
+	if ok {
+		return ids, nil
+	}
+	ids, err := s.UnitSubtree(ctx, unitID)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.mu.Lock()
+	s.cache.subtrees[unitID] = ids
+	s.cache.mu.Unlock()
+	return ids, nil
+}
+
+// scopeUnits adds sc to q like query.scope, with the unit subtree resolved
+// here rather than in SQL, so the planner sees the units: one unit walks its
+// own queue index, many walk the due-order index and filter.
+func (s *Store) scopeUnits(ctx context.Context, q *query, sc domain.Scope) error {
+	if !sc.Role.UnitWide() {
+		q.scope(sc, "t")
+		return nil
+	}
+	ids, err := s.subtree(ctx, sc.UnitID)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 1 {
+		q.where("t.unit_id = " + q.arg(ids[0]))
+	} else {
+		q.where("t.unit_id = ANY(" + q.arg(pq.Int64Array(ids)) + ")")
+	}
+	return nil
 }

@@ -130,7 +130,9 @@ func (s *Store) ListTickets(ctx context.Context, sc domain.Scope, f domain.Ticke
 		limit = 50
 	}
 	var q query
-	q.scope(sc, "t")
+	if err := s.scopeUnits(ctx, &q, sc); err != nil {
+		return nil, nil, err
+	}
 	statuses := f.Statuses
 	if len(statuses) == 0 {
 		statuses = domain.OpenStatuses
