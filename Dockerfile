@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# Build: a static binary. Run: a small non-root image with CA certificates and
-# the time zone database (Asia/Ho_Chi_Minh).
+# Build: a static binary (the time zone database is embedded in it). Run: a
+# small non-root image with CA certificates.
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -10,7 +10,6 @@ ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/caunoi ./cmd/caunoi
 
 FROM gcr.io/distroless/static-debian12:nonroot
-COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
 COPY --from=build /out/caunoi /usr/local/bin/caunoi
 ENV CAUNOI_ADDR=:8080 TZ=Asia/Ho_Chi_Minh
 EXPOSE 8080

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // Asia/Ho_Chi_Minh even where the system has no time zone database
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
