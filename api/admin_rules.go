@@ -147,54 +147,7 @@ func (s *Server) adminTestRules(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	text := domain.NormalizeText(req.Text)
-	bad := map[string]string{}
-	switch n := len([]rune(text)); {
-	case n == 0:
-		bad["text"] = domain.FieldRequired
-	case n > domain.MaxBodyLen:
-		bad["text"] = domain.FieldTooLong
-	}
-	if req.Kind == "" {
-		req.Kind = domain.KindFeedback
-	} else if !req.Kind.Valid() {
-		bad["kind"] = domain.FieldInvalid
-	}
-	if req.Channel == "" {
-		req.Channel = domain.ChannelWeb
-	} else if !req.Channel.Valid() {
-		bad["channel"] = domain.FieldInvalid
-	}
-	if len(bad) > 0 {
-		writeError(c, domain.Invalid("Nội dung thử không hợp lệ.", "The test input is not valid.", bad))
-		return
-	}
-	cat, err := s.store.AdminCatalog(c.Request.Context(), scopeOf(c), req.Unit)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	in := domain.RouteInput{Kind: req.Kind, Channel: req.Channel, Text: text}
-	if req.Category != "" {
-		x, ok := cat.CategoryByCode(req.Category)
-		if !ok {
-			writeError(c, domain.Invalid("Không có lĩnh vực "+req.Category+".", "No category "+req.Category+".",
-				map[string]string{"category": domain.FieldUnknown}))
-			return
-		}
-		in.CategoryID = &x.ID
-	}
-	res := cat.Routing.Route(in)
-	out := routeTestOut{Unit: cat.Unit.Code, Rule: res.RuleID, Reason: res.Reason, Keyword: optCode(res.Keyword)}
-	if res.CategoryID != nil {
-		if x, ok := cat.Category(*res.CategoryID); ok {
-			out.Category = &namedRef{Code: x.Code, Name: x.Name}
-		}
-	}
-	if res.DepartmentID != nil {
-		if d, ok := cat.Department(*res.DepartmentID); ok {
-			out.Department = &namedRef{Code: d.Code, Name: d.Name}
-		}
-	}
-	c.JSON(http.StatusOK, out)
+	out, err := s.routeTest(c.Request.Context(), scopeOf(c), routeTestIn{Unit: req.Unit, Text: req.Text,
+		Kind: req.Kind, Channel: req.Channel, Category: req.Category})
+	respond(c, http.StatusOK, out, err)
 }

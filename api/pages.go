@@ -77,6 +77,8 @@ func (s *Server) pageRoutes(r *gin.Engine) {
 	st.POST("/tickets/:id/transfer", p.ticketTransfer)
 	st.POST("/tickets/:id/extend", p.ticketExtend)
 	st.POST("/tickets/:id/merge", p.ticketMerge)
+	p.leaderPages(g)
+	p.adminPages(g)
 }
 
 // pageHeaders adds the pages' Content-Security-Policy and keeps pages out of

@@ -133,7 +133,6 @@ func (s *Server) localTimes(sum *domain.Summary) {
 // summary as the administrative PDF. POST takes the same parameters as a
 // JSON body, for a long section IV.
 func (s *Server) reportSummaryPDF(c *gin.Context) {
-	sc := scopeOf(c)
 	p := queryReportParams(c)
 	if c.Request.Method == http.MethodPost {
 		p = reportParams{}
@@ -142,49 +141,55 @@ func (s *Server) reportSummaryPDF(c *gin.Context) {
 			return
 		}
 	}
+	pdf, name, err := s.summaryPDF(c, p)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `inline; filename="`+name+`"`)
+	c.Data(http.StatusOK, "application/pdf", pdf)
+}
+
+// summaryPDF checks the report's parameters and renders the summary of the
+// caller's scope as the leaders' PDF; the API and the leader's page share it.
+func (s *Server) summaryPDF(c *gin.Context, in reportParams) ([]byte, string, error) {
 	bad := map[string]string{}
-	switch p.Header {
+	switch in.Header {
 	case "", reports.HeaderUBND, reports.HeaderDangUy:
 	default:
-		bad["header"] = "invalid"
+		bad["header"] = domain.FieldInvalid
 	}
-	if utf8.RuneCountInString(p.SectionIV) > maxSectionIV {
-		bad["section4"] = "too_long"
+	if utf8.RuneCountInString(in.SectionIV) > maxSectionIV {
+		bad["section4"] = domain.FieldTooLong
 	}
-	if utf8.RuneCountInString(p.Number) > 100 {
-		bad["number"] = "too_long"
+	if utf8.RuneCountInString(in.Number) > 100 {
+		bad["number"] = domain.FieldTooLong
 	}
-	if utf8.RuneCountInString(p.SignerName) > 200 {
-		bad["signer_name"] = "too_long"
+	if utf8.RuneCountInString(in.SignerName) > 200 {
+		bad["signer_name"] = domain.FieldTooLong
 	}
-	if len(p.Recipients) > 30 {
+	if len(in.Recipients) > 30 {
 		bad["recipients"] = "too_many"
 	}
 	if len(bad) > 0 {
-		writeError(c, domain.Invalid("Tham số báo cáo không hợp lệ.", "Invalid report parameters.", bad))
-		return
+		return nil, "", domain.Invalid("Tham số báo cáo không hợp lệ.", "Invalid report parameters.", bad)
 	}
-	req, err := s.reportRequest(p)
+	req, err := s.reportRequest(in)
 	if err != nil {
-		writeError(c, err)
-		return
+		return nil, "", err
 	}
 	req.Appendix = true
-	sum, err := s.store.ReportSummary(c.Request.Context(), sc, req)
+	sum, err := s.store.ReportSummary(c.Request.Context(), scopeOf(c), req)
 	if err != nil {
-		writeError(c, err)
-		return
+		return nil, "", err
 	}
 	var buf bytes.Buffer
-	opt := reports.PDFOptions{Header: p.Header, SectionIV: p.SectionIV, Number: p.Number,
-		SignerName: p.SignerName, Recipients: p.Recipients, Loc: s.cfg.Location}
+	opt := reports.PDFOptions{Header: in.Header, SectionIV: in.SectionIV, Number: in.Number,
+		SignerName: in.SignerName, Recipients: in.Recipients, Loc: s.cfg.Location}
 	if err := reports.WritePDF(&buf, sum, opt); err != nil {
-		writeError(c, domain.Internal(err))
-		return
+		return nil, "", domain.Internal(err)
 	}
-	name := fmt.Sprintf("bao-cao-%s-%s-%s.pdf", sum.Unit, sum.From, sum.To)
-	c.Header("Content-Disposition", `inline; filename="`+name+`"`)
-	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
+	return buf.Bytes(), fmt.Sprintf("bao-cao-%s-%s-%s.pdf", sum.Unit, sum.From, sum.To), nil
 }
 
 // exportTicketsCSV handles GET /api/v1/tickets/export.csv: the tickets the

@@ -1,0 +1,209 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"caunoi/domain"
+	"caunoi/web"
+)
+
+// adminPages registers the admin's settings pages (admins only; others get
+// the 403 page): for each section a list, a create form (POST
+// /admin/{section}) and a deactivate button (POST /admin/{section}/{id}/
+// deactivate), plus the rules' "test this text" box.
+func (p *pages) adminPages(g *gin.RouterGroup) {
+	a := g.Group("/admin", p.bodyLimit(MaxBodyBytes), p.staffSession, p.pageRole(domain.RoleAdmin))
+	a.GET("", p.adminHome)
+	for _, s := range web.AdminSections {
+		a.GET("/"+s, p.adminSection(s))
+		a.POST("/"+s, p.adminCreate(s))
+		a.POST("/"+s+"/:id/deactivate", p.adminDeactivate(s))
+	}
+	a.POST("/rules/test", p.adminRuleTest)
+}
+
+// adminHome handles GET /admin: the sections.
+func (p *pages) adminHome(c *gin.Context) {
+	pg := p.page(c, "admin.title")
+	pg.Body = web.AdminBody{Sections: web.AdminSections}
+	p.render(c, http.StatusOK, "admin", pg)
+}
+
+// adminSection handles GET /admin/{section}, with the notice of a done
+// action (?done=).
+func (p *pages) adminSection(section string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		pg, ok := p.loadAdmin(c, section)
+		if !ok {
+			return
+		}
+		if done := c.Query("done"); done != "" && web.HasString("done."+done) {
+			pg.Notice = pg.T("done." + done)
+		}
+		p.render(c, http.StatusOK, "admin", pg)
+	}
+}
+
+// loadAdmin builds a section's page: its list and the choices of its forms.
+// It answers the error page and returns false on failure.
+func (p *pages) loadAdmin(c *gin.Context, section string) (*web.Page, bool) {
+	ctx, sc := c.Request.Context(), scopeOf(c)
+	pg := p.page(c, "admin."+section)
+	b := web.AdminBody{Section: section, Sections: web.AdminSections, Kinds: domain.Kinds,
+		ChannelKinds: domain.Channels, Roles: []domain.Role{domain.RoleStaff, domain.RoleHead, domain.RoleLeader, domain.RoleAdmin},
+		Levels:        []domain.UnitLevel{domain.LevelCommune, domain.LevelWard, domain.LevelZone, domain.LevelProvince},
+		DeadlineUnits: []domain.DeadlineUnit{domain.WorkingDays, domain.CalendarDays, domain.WorkingHours},
+		Platforms:     []domain.Platform{domain.PlatformFacebook, domain.PlatformZalo}}
+	unit := c.Query("unit")
+	b.Unit = unit
+	var err error
+	if b.UnitScoped() || section == "units" {
+		b.Units4, err = p.store.AdminListUnits(ctx, sc)
+	}
+	if err != nil {
+		p.pageError(c, err)
+		return nil, false
+	}
+	switch section {
+	case "units":
+		b.Units = b.Units4
+	case "departments":
+		b.Departments, err = p.store.AdminListDepartments(ctx, sc, unit)
+	case "categories":
+		if b.Categories, err = p.store.AdminListCategories(ctx, sc, unit); err == nil {
+			b.Departments, err = p.store.AdminListDepartments(ctx, sc, unit)
+		}
+	case "rules":
+		if b.Rules, err = p.store.AdminListRules(ctx, sc, unit); err == nil {
+			if b.Categories, err = p.store.AdminListCategories(ctx, sc, unit); err == nil {
+				b.Departments, err = p.store.AdminListDepartments(ctx, sc, unit)
+			}
+		}
+	case "users":
+		if b.Users, err = p.store.AdminListUsers(ctx, sc, unit); err == nil {
+			b.Departments, err = p.store.AdminListDepartments(ctx, sc, unit)
+		}
+	case "holidays":
+		b.Holidays, err = p.store.AdminListHolidays(ctx, sc, unit, 0)
+	case "channels":
+		b.Channels, err = p.store.ListChannelAccounts(ctx, &sc)
+	case "apikeys":
+		b.APIKeys, err = p.store.ListAPIKeys(ctx, sc)
+	}
+	if err != nil {
+		p.pageError(c, err)
+		return nil, false
+	}
+	pg.Body = b
+	return pg, true
+}
+
+// adminDone ends an admin form post: on success back to the section (PRG)
+// with a notice; an invalid input or a conflict shows the section again
+// with the messages next to the fields (order: the form's fields) and the
+// values kept; other errors get their page.
+func (p *pages) adminDone(c *gin.Context, section, done string, err error, order []string) {
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, adminURL(c, section, done))
+		return
+	}
+	de := toDomain(err)
+	status, known := statusOf[de.Code]
+	if !known || status >= 500 || (de.Code != domain.EINVALID && de.Code != domain.ECONFLICT &&
+		!(de.Code == domain.ENOTFOUND && len(de.Fields) > 0)) {
+		p.pageError(c, err)
+		return
+	}
+	pg, ok := p.loadAdmin(c, section)
+	if !ok {
+		return
+	}
+	for _, f := range order {
+		if f != "password" && f != "access_token" && f != "secret_key" {
+			pg.Values[f] = c.PostForm(f)
+		}
+	}
+	fieldErrors(pg, de, "", order)
+	p.render(c, status, "admin", pg)
+}
+
+// adminDeactivate handles POST /admin/{section}/{id}/deactivate: a unit,
+// department, category, rule, user or channel account is deactivated, a
+// calendar day deleted, an API key revoked.
+func (p *pages) adminDeactivate(section string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		if err != nil || id <= 0 {
+			p.errorPage(c, http.StatusNotFound, web.T(lang(c), "error.404"))
+			return
+		}
+		ctx, sc := c.Request.Context(), scopeOf(c)
+		off, done := false, "deactivated"
+		switch section {
+		case "units":
+			_, err = p.store.AdminUpdateUnit(ctx, sc, id, domain.UnitPatch{Active: &off})
+		case "departments":
+			_, err = p.store.AdminUpdateDepartment(ctx, sc, id, domain.DepartmentPatch{Active: &off})
+		case "categories":
+			_, err = p.store.AdminUpdateCategory(ctx, sc, id, domain.CategoryPatch{Active: &off})
+		case "rules":
+			_, err = p.store.AdminUpdateRule(ctx, sc, id, domain.RulePatch{Active: &off})
+		case "users":
+			_, err = p.store.AdminDeactivateUser(ctx, sc, id)
+		case "holidays":
+			err, done = p.store.AdminDeleteHoliday(ctx, sc, id), "deleted"
+		case "channels":
+			_, err = p.store.UpdateChannelAccount(ctx, &sc, id, domain.ChannelAccountUpdate{Active: &off})
+		case "apikeys":
+			err, done = p.store.RevokeAPIKey(ctx, &sc, id), "revoked"
+		}
+		if err != nil {
+			de := toDomain(err)
+			if de.Code == domain.ENOTFOUND {
+				p.errorPage(c, http.StatusNotFound, web.T(lang(c), "error.404"))
+				return
+			}
+			if de.Code == domain.EINVALID || de.Code == domain.ECONFLICT {
+				pg, ok := p.loadAdmin(c, section)
+				if !ok {
+					return
+				}
+				pg.Alert = messageOf(c, de)
+				p.render(c, statusOf[de.Code], "admin", pg)
+				return
+			}
+			p.pageError(c, err)
+			return
+		}
+		c.Redirect(http.StatusSeeOther, adminURL(c, section, done))
+	}
+}
+
+// adminURL returns a section's address with the notice of done and the
+// unit shown (?unit=) kept.
+func adminURL(c *gin.Context, section, done string) string {
+	q := url.Values{"done": {done}}
+	if u := c.Query("unit"); u != "" {
+		q.Set("unit", u)
+	}
+	return "/admin/" + section + "?" + q.Encode()
+}
+
+// formBool reads a checkbox.
+func formBool(c *gin.Context, name string) bool { return c.PostForm(name) != "" }
+
+// formList splits a comma-separated field into its trimmed, non-empty parts.
+func formList(c *gin.Context, name string) []string {
+	var out []string
+	for _, s := range splitComma(c.PostForm(name)) {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,164 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"caunoi/domain"
+	"caunoi/web"
+)
+
+// adminCreate handles POST /admin/{section}: the section's create form,
+// through the same store methods and validation as the JSON API.
+func (p *pages) adminCreate(section string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		switch section {
+		case "units":
+			p.adminCreateUnit(c)
+		case "departments":
+			p.adminCreateDepartment(c)
+		case "categories":
+			p.adminCreateCategory(c)
+		case "rules":
+			p.adminCreateRule(c)
+		case "users":
+			p.adminCreateUser(c)
+		case "holidays":
+			p.adminCreateHoliday(c)
+		case "channels":
+			p.adminCreateChannel(c)
+		case "apikeys":
+			p.adminCreateAPIKey(c)
+		}
+	}
+}
+
+func (p *pages) adminCreateUnit(c *gin.Context) {
+	spec := domain.UnitSpec{Code: c.PostForm("code"), Name: c.PostForm("name"),
+		Level: domain.UnitLevel(c.PostForm("level")), Parent: c.PostForm("parent"), Active: true}
+	_, err := p.store.AdminCreateUnit(c.Request.Context(), scopeOf(c), spec)
+	p.adminDone(c, "units", "created", err, []string{"code", "name", "level", "parent"})
+}
+
+func (p *pages) adminCreateDepartment(c *gin.Context) {
+	spec := domain.DepartmentSpec{Code: c.PostForm("code"), Name: c.PostForm("name"),
+		Triage: formBool(c, "triage"), Active: true}
+	_, err := p.store.AdminCreateDepartment(c.Request.Context(), scopeOf(c), c.Query("unit"), spec)
+	p.adminDone(c, "departments", "created", err, []string{"code", "name", "triage", "active"})
+}
+
+func (p *pages) adminCreateCategory(c *gin.Context) {
+	spec := domain.CategorySpec{Code: c.PostForm("code"), Name: c.PostForm("name"),
+		DefaultDepartment: c.PostForm("default_department"), Keywords: formList(c, "keywords"),
+		Position: -1, Active: true}
+	var err error
+	amount, perr := strconv.Atoi(strings.TrimSpace(c.PostForm("amount")))
+	if perr != nil {
+		err = domain.Invalid("Thời hạn không hợp lệ.", "The deadline is not valid.",
+			map[string]string{"deadline": domain.FieldInvalid})
+	} else {
+		spec.Deadline = domain.Deadline{Amount: amount, Unit: domain.DeadlineUnit(c.PostForm("deadline_unit"))}
+		_, err = p.store.AdminCreateCategory(c.Request.Context(), scopeOf(c), c.Query("unit"), spec)
+	}
+	p.adminDone(c, "categories", "created", err,
+		[]string{"code", "name", "default_department", "amount", "deadline_unit", "deadline", "keywords"})
+}
+
+func (p *pages) adminCreateRule(c *gin.Context) {
+	spec := domain.RuleSpec{Position: -1, Category: c.PostForm("category"), Kind: domain.Kind(c.PostForm("kind")),
+		Channel: domain.Channel(c.PostForm("channel")), Keywords: formList(c, "keywords"),
+		SetCategory: c.PostForm("set_category"), Department: c.PostForm("department"), Active: true}
+	var err error
+	if pos := strings.TrimSpace(c.PostForm("position")); pos != "" {
+		n, perr := strconv.Atoi(pos)
+		if perr != nil || n < 1 {
+			err = domain.Invalid("Thứ tự không hợp lệ.", "The position is not valid.",
+				map[string]string{"position": domain.FieldInvalid})
+		}
+		spec.Position = n - 1
+	}
+	if err == nil {
+		_, err = p.store.AdminCreateRule(c.Request.Context(), scopeOf(c), c.Query("unit"), spec)
+	}
+	p.adminDone(c, "rules", "created", err,
+		[]string{"keywords", "category", "kind", "channel", "department", "set_category", "position"})
+}
+
+func (p *pages) adminCreateUser(c *gin.Context) {
+	spec := domain.UserSpec{Email: c.PostForm("email"), Name: c.PostForm("name"), Role: domain.Role(c.PostForm("role")),
+		Unit: c.Query("unit"), Department: c.PostForm("department"), Active: true}
+	order := []string{"name", "email", "password", "role", "department"}
+	bad := map[string]string{}
+	if _, err := domain.ValidateUserSpec(spec); err != nil {
+		for k, v := range toDomain(err).Fields {
+			bad[k] = v
+		}
+	}
+	pw := c.PostForm("password")
+	if err := domain.ValidatePassword(pw); err != nil {
+		bad["password"] = toDomain(err).Fields["password"]
+	}
+	if len(bad) > 0 {
+		p.adminDone(c, "users", "", domain.Invalid("Thông tin tài khoản không hợp lệ.",
+			"The account details are not valid.", bad), order)
+		return
+	}
+	hash, err := hashNewPassword(pw)
+	if err == nil {
+		_, err = p.store.AdminCreateUser(c.Request.Context(), scopeOf(c), spec, hash)
+	}
+	p.adminDone(c, "users", "created", err, order)
+}
+
+func (p *pages) adminCreateHoliday(c *gin.Context) {
+	h := domain.HolidaySpec{Unit: c.Query("unit"), CalendarDay: domain.CalendarDay{Date: strings.TrimSpace(c.PostForm("date")),
+		Off: !formBool(c, "makeup"), Name: c.PostForm("name")}}
+	_, err := p.store.AdminCreateHoliday(c.Request.Context(), scopeOf(c), h)
+	p.adminDone(c, "holidays", "created", err, []string{"date", "name", "makeup", "unit"})
+}
+
+func (p *pages) adminCreateChannel(c *gin.Context) {
+	in := domain.ChannelAccountInput{Unit: c.Query("unit"), Platform: domain.Platform(strings.ToLower(strings.TrimSpace(c.PostForm("platform")))),
+		AccountID: strings.TrimSpace(c.PostForm("account_id")), AppID: c.PostForm("app_id"), Name: c.PostForm("name")}
+	order := []string{"platform", "account_id", "name", "app_id", "access_token", "secret_key", "unit"}
+	var err error
+	if in.AccessTokenEnc, err = p.sealToken(in.Platform, in.AccountID, "access_token", c.PostForm("access_token")); err == nil {
+		if in.SecretKeyEnc, err = p.sealToken(in.Platform, in.AccountID, "secret_key", c.PostForm("secret_key")); err == nil {
+			sc := scopeOf(c)
+			_, err = p.store.CreateChannelAccount(c.Request.Context(), &sc, in)
+		}
+	}
+	p.adminDone(c, "channels", "created", err, order)
+}
+
+// adminCreateAPIKey shows the new key once, on the page that answers the
+// post (no redirect: the secret is never put in a URL).
+func (p *pages) adminCreateAPIKey(c *gin.Context) {
+	sc := scopeOf(c)
+	_, secret, err := p.store.CreateAPIKey(c.Request.Context(), &sc, c.PostForm("name"), strings.TrimSpace(c.PostForm("unit")))
+	if err != nil {
+		p.adminDone(c, "apikeys", "", err, []string{"name", "unit"})
+		return
+	}
+	pg, ok := p.loadAdmin(c, "apikeys")
+	if !ok {
+		return
+	}
+	b := pg.Body.(web.AdminBody)
+	b.NewKey = secret
+	pg.Body = b
+	pg.Notice = pg.T("done.created")
+	p.render(c, http.StatusOK, "admin", pg)
+}
+
+// splitComma splits s on commas and new lines, trimming each part.
+func splitComma(s string) []string {
+	parts := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == ';' })
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
+}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/url"
+
+	"caunoi/domain"
+)
+
+// AdminSections are the admin's pages, in the order of its menu.
+var AdminSections = []string{"units", "departments", "categories", "rules", "users", "holidays", "channels", "apikeys"}
+
+// AdminBody is one admin settings page: Section names it and says which of
+// the lists is filled.
+type AdminBody struct {
+	Section  string
+	Sections []string
+	Unit     string              // the unit shown (?unit=), "" the admin's own
+	Units4   []domain.UnitRecord // the units to choose from
+
+	Units       []domain.UnitRecord
+	Departments []domain.DepartmentRecord
+	Categories  []domain.CategoryRecord
+	Rules       []domain.RuleRecord
+	Users       []domain.UserRecord
+	Holidays    []domain.HolidayRecord
+	Channels    []domain.ChannelAccount
+	APIKeys     []domain.APIKey
+
+	// choices of the forms
+	Kinds         []domain.Kind
+	ChannelKinds  []domain.Channel
+	Roles         []domain.Role
+	Levels        []domain.UnitLevel
+	DeadlineUnits []domain.DeadlineUnit
+	Platforms     []domain.Platform
+
+	Test   *RouteTest // the "test this text" answer
+	NewKey string     // a new API key, shown once
+}
+
+// RouteTest is where a test text would go.
+type RouteTest struct {
+	Department     string // name, "" for none
+	DepartmentCode string
+	Category       string
+	Reason         string
+	Keyword        string
+	Rule           int64 // 0 for none
+}
+
+// UnitScoped reports whether the section lists the rows of one unit.
+func (b AdminBody) UnitScoped() bool {
+	switch b.Section {
+	case "departments", "categories", "rules", "users", "holidays", "channels":
+		return true
+	}
+	return false
+}
+
+// Q returns the query string that keeps the unit shown ("" or "?unit=X").
+func (b AdminBody) Q() string {
+	if b.Unit == "" {
+		return ""
+	}
+	return "?unit=" + url.QueryEscape(b.Unit)
+}
+
+// DeptName returns the name of a department of the list by its code (the
+// code itself when it is not listed).
+func (b AdminBody) DeptName(code string) string {
+	for _, d := range b.Departments {
+		if d.Code == code {
+			return d.Name
+		}
+	}
+	return code
+}
+
+// CatName returns the name of a category of the list by its code (the code
+// itself when it is not listed).
+func (b AdminBody) CatName(code string) string {
+	for _, c := range b.Categories {
+		if c.Code == code {
+			return c.Name
+		}
+	}
+	return code
+}
+
+// Section returns the title of an admin section.
+func (p *Page) Section(s string) string { return p.T("admin." + s) }
+
+// FieldMsg returns the message of a field error code (required, invalid,
+// too_long...) in the page's language.
+func FieldMsg(lang, code string) string {
+	if HasString("field." + code) {
+		return T(lang, "field."+code)
+	}
+	return T(lang, "field.invalid")
+}
