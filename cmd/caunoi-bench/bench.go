@@ -37,7 +37,11 @@ type bench struct {
 	baseURL   string
 	client    *http.Client
 	rssIdleMB float64
+	peakMB    float64           // the highest VmHWM seen before a measurement reset it
 	tokens    map[string]string // access tokens by email
+	// Secrets of every caunoi the bench runs, made once per run so that the
+	// server and the commands (channel add) agree on them.
+	jwtSecret, secretKey, fbAppSecret string
 }
 
 func (b *bench) logf(format string, args ...any) {
@@ -50,7 +54,8 @@ func newBench(ctx context.Context, p Params, log io.Writer) (*bench, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &bench{p: p, log: log, dir: dir, bin: filepath.Join(dir, "caunoi"), adminURL: pgtest.AdminURL()}
+	b := &bench{p: p, log: log, dir: dir, bin: filepath.Join(dir, "caunoi"), adminURL: pgtest.AdminURL(),
+		jwtSecret: randomHex(32), secretKey: randomHex(32), fbAppSecret: randomHex(16)}
 	b.logf("building caunoi")
 	build := exec.CommandContext(ctx, "go", "build", "-o", b.bin, "./cmd/caunoi") // the build cache of go run and go test
 	if out, err := build.CombinedOutput(); err != nil {
@@ -106,14 +111,20 @@ func (b *bench) close() {
 	os.RemoveAll(b.dir)
 }
 
-// env is the environment of every caunoi the bench runs.
+// env is the environment of every caunoi the bench runs: the same secrets
+// for the server and the commands, and the Facebook app secret the webhook
+// measurement signs its deliveries with.
 func (b *bench) env(addr string) []string {
-	var s1, s2 [32]byte
-	rand.Read(s1[:])
-	rand.Read(s2[:])
 	return append(os.Environ(), "DATABASE_URL="+b.dbURL, "CAUNOI_ADDR="+addr, "CAUNOI_RATE_LIMIT=off",
-		"CAUNOI_JWT_SECRET="+hex.EncodeToString(s1[:]), "CAUNOI_SECRET_KEY="+hex.EncodeToString(s2[:]),
+		"CAUNOI_JWT_SECRET="+b.jwtSecret, "CAUNOI_SECRET_KEY="+b.secretKey,
+		"CAUNOI_FACEBOOK_APP_SECRET="+b.fbAppSecret,
 		"CAUNOI_PUBLIC_URL=http://"+addr, "CAUNOI_LOG_FORMAT=json")
+}
+
+func randomHex(n int) string {
+	r := make([]byte, n)
+	rand.Read(r)
+	return hex.EncodeToString(r)
 }
 
 var seedRate = regexp.MustCompile(`([0-9]+) tickets and [0-9]+ events .* in ([0-9.]+) s: ([0-9]+) tickets/s`)

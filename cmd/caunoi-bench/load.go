@@ -28,7 +28,8 @@ func newClient(clients int) *http.Client {
 // request is what one call of a load run sends.
 type request struct {
 	method, url, contentType string
-	token                    string // a staff access token, if any
+	token                    string            // a staff access token, if any
+	header                   map[string]string // other headers (a webhook's signature)
 	body                     []byte
 }
 
@@ -119,6 +120,9 @@ func do(ctx context.Context, hc *http.Client, rq request) (int, error) {
 	}
 	if rq.token != "" {
 		req.Header.Set("Authorization", "Bearer "+rq.token)
+	}
+	for k, v := range rq.header {
+		req.Header.Set(k, v)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

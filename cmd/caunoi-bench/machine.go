@@ -31,14 +31,21 @@ func machine(ctx context.Context, db *sqlx.DB) Machine {
 		}
 		m.MemoryMB = n / 1024
 	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		m.LoadAvg = strings.Join(strings.Fields(string(b))[:3], " ")
-	}
+	m.LoadAvg = loadAvg()
 	_ = db.GetContext(ctx, &m.PostgreSQL, "SELECT version()")
 	if i := strings.Index(m.PostgreSQL, " on "); i > 0 {
 		m.PostgreSQL = m.PostgreSQL[:i]
 	}
 	return m
+}
+
+// loadAvg returns the 1, 5 and 15 minute load averages of /proc/loadavg.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return ""
 }
 
 // procField returns the value of the first "key: value" line of a /proc file.

@@ -23,6 +23,8 @@ type Results struct {
 	IntakeOverHTTP float64 `json:"intake_over_http_ceiling"`
 	RSSIdleMB      float64 `json:"server_rss_idle_mb"`
 	RSSPeakMB      float64 `json:"server_rss_peak_mb"`
+	// LoadAvgEnd is /proc/loadavg at the end (the machine is shared).
+	LoadAvgEnd string `json:"load_average_at_end"`
 }
 
 // SeedFigure is the synthetic load.
@@ -69,9 +71,13 @@ func (r *Results) finish(b *bench) {
 		r.IntakeOverHTTP = round3(in.PerSecond / h.PerSecond)
 	}
 	r.RSSIdleMB = b.rssIdleMB
+	// The PDF and CSV measurements reset the server's VmHWM to see their own
+	// peak; b.peakMB is the highest it was before each reset.
+	r.RSSPeakMB = b.peakMB
 	if peak, err := b.server.memory("VmHWM"); err == nil {
-		r.RSSPeakMB = peak
+		r.RSSPeakMB = max(r.RSSPeakMB, peak)
 	}
+	r.LoadAvgEnd = loadAvg()
 }
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
@@ -81,7 +87,8 @@ func printTable(w io.Writer, r Results) {
 		r.Machine.Cores, r.Machine.CPU, r.Machine.PostgreSQL)
 	fmt.Fprintf(w, "data: %d synthetic tickets over %d days across %d units, loaded at %.0f tickets/s (%.1f s)\n",
 		r.Seed.Tickets, r.Params.Days, r.Seed.Units, r.Seed.PerSecond, r.Seed.Seconds)
-	fmt.Fprintf(w, "load: %d clients, %s per measurement, 127.0.0.1, keep-alive\n\n", r.Params.Clients, r.Params.Duration)
+	fmt.Fprintf(w, "load: %d clients, %s per measurement, 127.0.0.1, keep-alive\n", r.Params.Clients, r.Params.Duration)
+	fmt.Fprintf(w, "shared machine: load average %s at the start, %s at the end\n\n", r.Machine.LoadAvg, r.LoadAvgEnd)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "measurement\tper second\tp50 ms\tp99 ms\trequests\terrors\tnote")
 	for _, f := range r.Figures {
@@ -89,7 +96,11 @@ func printTable(w io.Writer, r Results) {
 			fmt.Fprintf(tw, "%s\t—\t\t\t\t\t%s\n", f.Name, f.Skipped)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%.0f %s\t%s\t%s\t%d\t%d\t%s\n", f.Name, f.PerSecond, f.Unit, ms(f.P50ms), ms(f.P99ms), f.Requests, f.Errors, f.Note)
+		rate := ""
+		if f.PerSecond > 0 {
+			rate = fmt.Sprintf("%.0f %s", f.PerSecond, f.Unit)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\n", f.Name, rate, ms(f.P50ms), ms(f.P99ms), f.Requests, f.Errors, f.Note)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
