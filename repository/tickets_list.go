@@ -97,7 +97,7 @@ func (q *query) filters(f domain.TicketFilter, now time.Time) {
 		q.where("t.due_at < " + q.arg(now) + " AND " + sqlRunning)
 	}
 	if tsq := searchQuery(f.Query); tsq != "" {
-		q.where("ticket_search_vector(t.title, t.body) @@ to_tsquery('simple', " + q.arg(tsq) + ")")
+		q.where("t.search_vector @@ to_tsquery('simple', " + q.arg(tsq) + ")")
 	}
 }
 
