@@ -114,12 +114,14 @@ func open311Location(f url.Values) (domain.Location, string, error) {
 		return loc, "", domain.Invalid("lat và long phải là số (WGS84).", "lat and long must be numbers (WGS84).", bad)
 	}
 	loc.Address = f.Get("address_string")
-	addressID := strings.TrimSpace(f.Get("address_id"))
+	addressID := f.Get("address_id")
 	if !utf8.ValidString(addressID) || utf8.RuneCountInString(addressID) > domain.MaxAddressIDLen {
 		return loc, "", domain.Invalid("address_id không hợp lệ.", "address_id is not valid.",
 			map[string]string{"address_id": domain.FieldInvalid})
 	}
-	if (loc.Lat == nil || loc.Lng == nil) && strings.TrimSpace(loc.Address) == "" && addressID == "" {
+	// a location must survive normalisation: control characters alone are none
+	addressID = domain.NormalizeText(addressID)
+	if (loc.Lat == nil || loc.Lng == nil) && domain.NormalizeText(loc.Address) == "" && addressID == "" {
 		if loc.Lat != nil || loc.Lng != nil {
 			return loc, "", domain.Invalid("Cần gửi cả lat và long.", "Both lat and long need to be sent.",
 				map[string]string{"lat": domain.FieldRequired, "long": domain.FieldRequired})
