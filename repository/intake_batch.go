@@ -94,15 +94,6 @@ func newIntakeBatcher(db *sqlx.DB) *intakeBatcher {
 // intake returns the Store's batcher.
 func (s *Store) intake() *intakeBatcher { return s.batcher }
 
-func (b *intakeBatcher) close() {
-	b.prepMu.Lock()
-	defer b.prepMu.Unlock()
-	if b.stmt != nil {
-		b.stmt.Close()
-		b.stmt = nil
-	}
-}
-
 // create stores row through the next flush and returns its ticket, or the
 // row's own error; ctx.Err() when the caller gave up before its row was
 // taken (then nothing is stored).
