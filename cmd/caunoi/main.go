@@ -30,7 +30,7 @@ const usage = `usage: caunoi SUBCOMMAND [flags]
   serve [--migrate] [--no-jobs]    the HTTP server and its background jobs
   migrate                          apply schema.sql and pending migrations
   seed --demo                      demo data (idempotent)
-  seed --synthetic N [--unit U] [--days D]
+  seed --synthetic N [--unit U] [--days D] [--units K]   (K: make sure K communes exist first)
   user add --email E --name N --role R [--unit U] [--department D]   (password on stdin)
   channel add facebook|zalo ...    map a fanpage or a Zalo OA to a unit
   apikey add --name N [--unit U]   a new Open311 API key, printed once
