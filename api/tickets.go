@@ -182,6 +182,17 @@ func (s *Server) listTickets(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": encodeCursor(next)})
 }
 
+// ticketParam reads the path's ticket id, answering 404 for a malformed one
+// (ok false: the answer is written).
+func ticketParam(c *gin.Context) (int64, bool) {
+	id, err := ticketID(c)
+	if err != nil {
+		writeError(c, err)
+		return 0, false
+	}
+	return id, true
+}
+
 // ticketID reads the path's ticket id; a malformed one is simply not found.
 func ticketID(c *gin.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
@@ -203,9 +214,8 @@ type eventOut struct {
 
 // getTicket handles GET /api/v1/tickets/{id}: out of scope is 404.
 func (s *Server) getTicket(c *gin.Context) {
-	id, err := ticketID(c)
-	if err != nil {
-		writeError(c, err)
+	id, ok := ticketParam(c)
+	if !ok {
 		return
 	}
 	d, err := s.store.TicketDetail(c.Request.Context(), scopeOf(c), id)
@@ -263,9 +273,8 @@ func nilIfEmpty(s string) *string {
 
 // patchTicket handles PATCH /api/v1/tickets/{id}.
 func (s *Server) patchTicket(c *gin.Context) {
-	id, err := ticketID(c)
-	if err != nil {
-		writeError(c, err)
+	id, ok := ticketParam(c)
+	if !ok {
 		return
 	}
 	var req struct {
@@ -305,9 +314,8 @@ func (s *Server) respondTicket(c *gin.Context, id int64) {
 
 // postStatus handles POST /api/v1/tickets/{id}/status.
 func (s *Server) postStatus(c *gin.Context) {
-	id, err := ticketID(c)
-	if err != nil {
-		writeError(c, err)
+	id, ok := ticketParam(c)
+	if !ok {
 		return
 	}
 	var req struct {
@@ -343,9 +351,8 @@ func readBodyText(c *gin.Context) (string, error) {
 // postReply handles POST /api/v1/tickets/{id}/replies: a public answer,
 // also sent on the ticket's channel.
 func (s *Server) postReply(c *gin.Context) {
-	id, err := ticketID(c)
-	if err != nil {
-		writeError(c, err)
+	id, ok := ticketParam(c)
+	if !ok {
 		return
 	}
 	body, err := readBodyText(c)
@@ -363,9 +370,8 @@ func (s *Server) postReply(c *gin.Context) {
 
 // postNote handles POST /api/v1/tickets/{id}/notes: internal, never shown.
 func (s *Server) postNote(c *gin.Context) {
-	id, err := ticketID(c)
-	if err != nil {
-		writeError(c, err)
+	id, ok := ticketParam(c)
+	if !ok {
 		return
 	}
 	body, err := readBodyText(c)
@@ -382,9 +388,8 @@ func (s *Server) postNote(c *gin.Context) {
 
 // postExtension handles POST /api/v1/tickets/{id}/extensions.
 func (s *Server) postExtension(c *gin.Context) {
-	id, err := ticketID(c)
-	if err != nil {
-		writeError(c, err)
+	id, ok := ticketParam(c)
+	if !ok {
 		return
 	}
 	var req struct {
@@ -410,9 +415,8 @@ func (s *Server) postExtension(c *gin.Context) {
 
 // postMerge handles POST /api/v1/tickets/{id}/merge {"into": tracking code}.
 func (s *Server) postMerge(c *gin.Context) {
-	id, err := ticketID(c)
-	if err != nil {
-		writeError(c, err)
+	id, ok := ticketParam(c)
+	if !ok {
 		return
 	}
 	var req struct {
@@ -437,9 +441,8 @@ func (s *Server) postMerge(c *gin.Context) {
 
 // getSimilar handles GET /api/v1/tickets/{id}/similar.
 func (s *Server) getSimilar(c *gin.Context) {
-	id, err := ticketID(c)
-	if err != nil {
-		writeError(c, err)
+	id, ok := ticketParam(c)
+	if !ok {
 		return
 	}
 	items, err := s.store.SimilarTickets(c.Request.Context(), scopeOf(c), id)
