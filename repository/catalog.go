@@ -22,6 +22,7 @@ type catalogCache struct {
 	byUnit    map[int64]*domain.Catalog
 	byCode    map[string]int64
 	subtrees  map[int64][]int64
+	names     *nameTable
 }
 
 const checkEvery = 2 * time.Second
@@ -36,6 +37,7 @@ func (s *Store) Invalidate() {
 	s.cache.byUnit = map[int64]*domain.Catalog{}
 	s.cache.byCode = map[string]int64{}
 	s.cache.subtrees = map[int64][]int64{}
+	s.cache.names = nil
 	s.cache.checkedAt = time.Time{}
 	s.cache.mu.Unlock()
 }
@@ -58,6 +60,7 @@ func (s *Store) fresh(ctx context.Context) error {
 		c.byUnit = map[int64]*domain.Catalog{}
 		c.byCode = map[string]int64{}
 		c.subtrees = map[int64][]int64{}
+		c.names = nil
 		c.version = v
 	}
 	c.checkedAt = time.Now()

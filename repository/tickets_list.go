@@ -102,22 +102,61 @@ func (q *query) filters(f domain.TicketFilter, now time.Time) {
 }
 
 type itemRow struct {
-	ID             int64          `db:"id"`
-	TrackingCode   string         `db:"tracking_code"`
-	Title          string         `db:"title"`
-	Body           string         `db:"body"`
-	Status         string         `db:"status"`
-	Kind           string         `db:"kind"`
-	Channel        string         `db:"channel"`
-	UnitCode       string         `db:"unit_code"`
-	CategoryCode   sql.NullString `db:"category_code"`
-	CategoryName   sql.NullString `db:"category_name"`
-	DepartmentCode sql.NullString `db:"department_code"`
-	DepartmentName sql.NullString `db:"department_name"`
-	AssigneeID     sql.NullInt64  `db:"assignee_id"`
-	AssigneeName   sql.NullString `db:"assignee_name"`
-	CreatedAt      time.Time      `db:"created_at"`
-	DueAt          time.Time      `db:"due_at"`
+	ID           int64          `db:"id"`
+	TrackingCode string         `db:"tracking_code"`
+	Title        string         `db:"title"`
+	Body         string         `db:"body"`
+	Status       string         `db:"status"`
+	Kind         string         `db:"kind"`
+	Channel      string         `db:"channel"`
+	UnitID       int64          `db:"unit_id"`
+	CategoryID   sql.NullInt64  `db:"category_id"`
+	DepartmentID sql.NullInt64  `db:"department_id"`
+	AssigneeID   sql.NullInt64  `db:"assignee_id"`
+	AssigneeName sql.NullString `db:"assignee_name"`
+	CreatedAt    time.Time      `db:"created_at"`
+	DueAt        time.Time      `db:"due_at"`
+}
+
+// itemColumns are the columns of a list's itemRow, from tickets t joined
+// to its assignee a; units, departments and categories are named from the
+// cached name table (items).
+const itemColumns = `t.id, t.tracking_code, t.title, left(t.body, 200) AS body, t.status, t.kind, t.channel,
+	t.unit_id, t.category_id, t.department_id, t.assignee_id, a.name AS assignee_name, t.created_at, t.due_at`
+
+// items turns a list's rows into items, naming their unit, department and
+// category, and marking the overdue ones as of now.
+func (s *Store) items(ctx context.Context, rows []itemRow, now time.Time) ([]domain.TicketItem, error) {
+	var units, depts, cats []int64
+	for _, r := range rows {
+		units = append(units, r.UnitID)
+		if r.DepartmentID.Valid {
+			depts = append(depts, r.DepartmentID.Int64)
+		}
+		if r.CategoryID.Valid {
+			cats = append(cats, r.CategoryID.Int64)
+		}
+	}
+	names, err := s.names(ctx, units, depts, cats)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]domain.TicketItem, len(rows))
+	for i, r := range rows {
+		title := r.Title
+		if title == "" {
+			title = domain.Summarize("", r.Body, 80)
+		}
+		st := domain.Status(r.Status)
+		cat, dept := names.categories[r.CategoryID.Int64], names.departments[r.DepartmentID.Int64]
+		items[i] = domain.TicketItem{ID: r.ID, TrackingCode: r.TrackingCode, Title: title, Status: st,
+			Kind: domain.Kind(r.Kind), Channel: domain.Channel(r.Channel), UnitCode: names.units[r.UnitID].Code,
+			CategoryCode: cat.Code, CategoryName: cat.Name, DepartmentCode: dept.Code, DepartmentName: dept.Name,
+			AssigneeID: nullID(r.AssigneeID), AssigneeName: r.AssigneeName.String,
+			CreatedAt: r.CreatedAt, DueAt: r.DueAt,
+			Overdue: st != domain.StatusWaitingCitizen && st.Open() && now.After(r.DueAt)}
+	}
+	return items, nil
 }
 
 // ListTickets returns one page of the queue in due order (keyset paging on
@@ -151,15 +190,8 @@ func (s *Store) ListTickets(ctx context.Context, sc domain.Scope, f domain.Ticke
 	if f.After != nil {
 		q.where(fmt.Sprintf("(t.due_at, t.id) > (%s, %s)", q.arg(f.After.DueAt), q.arg(f.After.ID)))
 	}
-	sqlText := `SELECT t.id, t.tracking_code, t.title, left(t.body, 200) AS body, t.status, t.kind, t.channel,
-			u.code AS unit_code, c.code AS category_code, c.name AS category_name,
-			d.code AS department_code, d.name AS department_name, t.assignee_id, a.name AS assignee_name,
-			t.created_at, t.due_at
-		FROM tickets t
-		JOIN units u ON u.id = t.unit_id
-		LEFT JOIN categories c ON c.id = t.category_id
-		LEFT JOIN departments d ON d.id = t.department_id
-		LEFT JOIN users a ON a.id = t.assignee_id
+	sqlText := `SELECT ` + itemColumns + `
+		FROM tickets t LEFT JOIN users a ON a.id = t.assignee_id
 		WHERE ` + q.clause() + `
 		ORDER BY t.due_at, t.id
 		LIMIT ` + q.arg(limit+1)
@@ -173,20 +205,9 @@ func (s *Store) ListTickets(ctx context.Context, sc domain.Scope, f domain.Ticke
 		last := rows[limit-1]
 		next = &domain.Cursor{DueAt: last.DueAt, ID: last.ID}
 	}
-	items := make([]domain.TicketItem, len(rows))
-	for i, r := range rows {
-		title := r.Title
-		if title == "" {
-			title = domain.Summarize("", r.Body, 80)
-		}
-		st := domain.Status(r.Status)
-		items[i] = domain.TicketItem{ID: r.ID, TrackingCode: r.TrackingCode, Title: title, Status: st,
-			Kind: domain.Kind(r.Kind), Channel: domain.Channel(r.Channel), UnitCode: r.UnitCode,
-			CategoryCode: r.CategoryCode.String, CategoryName: r.CategoryName.String,
-			DepartmentCode: r.DepartmentCode.String, DepartmentName: r.DepartmentName.String,
-			AssigneeID: nullID(r.AssigneeID), AssigneeName: r.AssigneeName.String,
-			CreatedAt: r.CreatedAt, DueAt: r.DueAt,
-			Overdue: st != domain.StatusWaitingCitizen && st.Open() && now.After(r.DueAt)}
+	items, err := s.items(ctx, rows, now)
+	if err != nil {
+		return nil, nil, err
 	}
 	return items, next, nil
 }

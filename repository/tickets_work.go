@@ -375,28 +375,11 @@ func (s *Store) SimilarTickets(ctx context.Context, sc domain.Scope, id int64) (
 	text := sq.arg(base.Text)
 	sq.where("ticket_search_text(t.title, t.body) % " + text)
 	var rows []itemRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT t.id, t.tracking_code, t.title, left(t.body, 200) AS body,
-			t.status, t.kind, t.channel, u.code AS unit_code, c.code AS category_code, c.name AS category_name,
-			d.code AS department_code, d.name AS department_name, t.assignee_id, NULL AS assignee_name,
-			t.created_at, t.due_at
-		FROM tickets t JOIN units u ON u.id = t.unit_id
-		LEFT JOIN categories c ON c.id = t.category_id
-		LEFT JOIN departments d ON d.id = t.department_id
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+itemColumns+`
+		FROM tickets t LEFT JOIN users a ON a.id = t.assignee_id
 		WHERE `+sq.clause()+`
 		ORDER BY similarity(ticket_search_text(t.title, t.body), `+text+`) DESC, t.id DESC LIMIT 10`, sq.args...); err != nil {
 		return nil, mapError(err, "")
 	}
-	items := make([]domain.TicketItem, len(rows))
-	for i, r := range rows {
-		title := r.Title
-		if title == "" {
-			title = domain.Summarize("", r.Body, 80)
-		}
-		items[i] = domain.TicketItem{ID: r.ID, TrackingCode: r.TrackingCode, Title: title, Status: domain.Status(r.Status),
-			Kind: domain.Kind(r.Kind), Channel: domain.Channel(r.Channel), UnitCode: r.UnitCode,
-			CategoryCode: r.CategoryCode.String, CategoryName: r.CategoryName.String,
-			DepartmentCode: r.DepartmentCode.String, DepartmentName: r.DepartmentName.String,
-			CreatedAt: r.CreatedAt, DueAt: r.DueAt}
-	}
-	return items, nil
+	return s.items(ctx, rows, s.now())
 }
