@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // the PostgreSQL driver
+	"github.com/lib/pq" // the PostgreSQL driver
 
 	"caunoi/internal/pgtest"
 )
@@ -71,7 +71,11 @@ func newBench(ctx context.Context, p Params, log io.Writer) (*bench, error) {
 		return nil, fmt.Errorf("connect to %s (set CAUNOI_TEST_DATABASE_URL): %w", pgtest.AdminURL(), err)
 	}
 	defer admin.Close()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+b.dbName); err != nil {
+	create := "CREATE DATABASE " + b.dbName
+	if p.Template != "" {
+		create += " TEMPLATE " + pq.QuoteIdentifier(p.Template)
+	}
+	if _, err := admin.ExecContext(ctx, create); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("create the bench database: %w", err)
 	}
@@ -137,6 +141,10 @@ func (b *bench) prepare(ctx context.Context, res *Results) error {
 			return err
 		}
 	}
+	if b.p.Template != "" {
+		b.logf("tickets copied from %s: not seeded", b.p.Template)
+		return b.start(ctx)
+	}
 	b.logf("seeding %d synthetic tickets across %d units", b.p.Tickets, b.p.Units)
 	start := time.Now()
 	out, err := b.caunoi(ctx, "seed", "--synthetic", strconv.Itoa(b.p.Tickets), "--units", strconv.Itoa(b.p.Units),
@@ -151,6 +159,11 @@ func (b *bench) prepare(ctx context.Context, res *Results) error {
 	if _, err := b.db.ExecContext(ctx, "ANALYZE"); err != nil {
 		return err
 	}
+	return b.start(ctx)
+}
+
+// start starts the server and records its idle memory.
+func (b *bench) start(ctx context.Context) error {
 	port, err := freePort()
 	if err != nil {
 		return err

@@ -7,6 +7,12 @@
 // end.
 //
 //	go run ./cmd/caunoi-bench [--quick] [--out bench/results.json]
+//	    [--only queue,search] [--template DATABASE]
+//
+// --only runs the measurements whose names contain one of the words;
+// --template copies an already seeded database instead of seeding one, to
+// repeat a few measurements quickly while working on them (the full run is
+// what the README reports).
 package main
 
 import (
@@ -29,6 +35,7 @@ type Params struct {
 	Days     int           // over this many days
 	Clients  int           // concurrent clients of the load generator
 	Duration time.Duration // of each load measurement
+	Template string        `json:",omitempty"` // a seeded database copied instead of seeding
 }
 
 func params(quick bool) Params {
@@ -53,10 +60,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	quick := fs.Bool("quick", false, "a smaller run (100,000 tickets, 30 units, 5 s per measurement)")
 	out := fs.String("out", filepath.Join("bench", "results.json"), "where to write the results")
+	only := fs.String("only", "", "comma-separated words: run only the measurements whose names contain one")
+	template := fs.String("template", "", "copy this seeded database instead of seeding a fresh one")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	p := params(*quick)
+	p.Template = *template
 	// The whole run is bounded: 10 minutes, 2 in quick mode (the build and
 	// the seed included).
 	limit := 10 * time.Minute
@@ -76,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := b.prepare(ctx, &res); err != nil {
 		return err
 	}
-	for _, m := range measurements {
+	for _, m := range selected(measurements, *only) {
 		b.logf("measuring %s", m.Name)
 		f, err := m.Run(ctx, b)
 		if err != nil {

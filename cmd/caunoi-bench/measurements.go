@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // measurement is one row of the table. Run measures it against the
@@ -31,6 +32,24 @@ var measurements = []measurement{
 	{"search without diacritics, page of 50", measureSearch},
 	{"monthly province PDF", measurePDF},
 	{"CSV export, 100,000 rows", measureCSV},
+}
+
+// selected returns the measurements whose names contain one of the
+// comma-separated words of only (all of them when only is empty).
+func selected(all []measurement, only string) []measurement {
+	if only == "" {
+		return all
+	}
+	var out []measurement
+	for _, m := range all {
+		for _, w := range strings.Split(only, ",") {
+			if w = strings.TrimSpace(w); w != "" && strings.Contains(m.Name, w) {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // notYet returns a skipped figure when the server answers 404 on path

@@ -85,8 +85,12 @@ func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 func printTable(w io.Writer, r Results) {
 	fmt.Fprintf(w, "\nCầu Nối benchmark (%s) — %d CPU, %s; %s\n", map[bool]string{true: "quick", false: "full"}[r.Quick],
 		r.Machine.Cores, r.Machine.CPU, r.Machine.PostgreSQL)
-	fmt.Fprintf(w, "data: %d synthetic tickets over %d days across %d units, loaded at %.0f tickets/s (%.1f s)\n",
-		r.Seed.Tickets, r.Params.Days, r.Seed.Units, r.Seed.PerSecond, r.Seed.Seconds)
+	if r.Params.Template != "" {
+		fmt.Fprintf(w, "data: a copy of the seeded database %s (not seeded in this run)\n", r.Params.Template)
+	} else {
+		fmt.Fprintf(w, "data: %d synthetic tickets over %d days across %d units, loaded at %.0f tickets/s (%.1f s)\n",
+			r.Seed.Tickets, r.Params.Days, r.Seed.Units, r.Seed.PerSecond, r.Seed.Seconds)
+	}
 	fmt.Fprintf(w, "load: %d clients, %s per measurement, 127.0.0.1, keep-alive\n", r.Params.Clients, r.Params.Duration)
 	fmt.Fprintf(w, "shared machine: load average %s at the start, %s at the end\n\n", r.Machine.LoadAvg, r.LoadAvgEnd)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
