@@ -39,6 +39,7 @@ type bench struct {
 	rssIdleMB float64
 	peakMB    float64           // the highest VmHWM seen before a measurement reset it
 	tokens    map[string]string // access tokens by email
+	debugAddr string            // the server's CAUNOI_DEBUG_ADDR when profiling
 	// Secrets of every caunoi the bench runs, made once per run so that the
 	// server and the commands (channel add) agree on them.
 	jwtSecret, secretKey, fbAppSecret string
@@ -170,7 +171,16 @@ func (b *bench) start(ctx context.Context) error {
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	b.baseURL = "http://" + addr
-	b.server, err = startChild(b.bin, filepath.Join(b.dir, "serve.log"), b.env(addr), "serve", "--no-jobs")
+	env := b.env(addr)
+	if b.p.ProfileDir != "" {
+		dport, err := freePort()
+		if err != nil {
+			return err
+		}
+		b.debugAddr = "127.0.0.1:" + strconv.Itoa(dport)
+		env = append(env, "CAUNOI_DEBUG_ADDR="+b.debugAddr)
+	}
+	b.server, err = startChild(b.bin, filepath.Join(b.dir, "serve.log"), env, "serve", "--no-jobs")
 	if err != nil {
 		return err
 	}
@@ -197,6 +207,44 @@ func (b *bench) caunoi(ctx context.Context, args ...string) (string, error) {
 	}
 	b.logf("caunoi %v: %s", args, bytes.TrimSpace(out.Bytes()))
 	return out.String(), nil
+}
+
+// profile fetches a CPU profile of the server over the next d into
+// DIR/name.pprof, in the background; the returned function waits for it.
+// It does nothing unless the run profiles (--profile).
+func (b *bench) profile(ctx context.Context, name string, d time.Duration) func() {
+	if b.debugAddr == "" || d < time.Second {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", b.debugAddr, int(d/time.Second))
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.logf("profile %s: %v", name, err)
+			return
+		}
+		defer resp.Body.Close()
+		path := filepath.Join(b.p.ProfileDir, name+".pprof")
+		f, err := os.Create(path)
+		if err == nil {
+			_, err = io.Copy(f, resp.Body)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			b.logf("profile %s: %v", name, err)
+			return
+		}
+		b.logf("CPU profile of the server: %s (go tool pprof -top %s %s)", path, b.bin, path)
+	}()
+	return func() { <-done }
 }
 
 func freePort() (int, error) {

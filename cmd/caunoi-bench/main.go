@@ -7,12 +7,13 @@
 // end.
 //
 //	go run ./cmd/caunoi-bench [--quick] [--out bench/results.json]
-//	    [--only queue,search] [--template DATABASE]
+//	    [--only queue,search] [--template DATABASE] [--profile DIR]
 //
 // --only runs the measurements whose names contain one of the words;
 // --template copies an already seeded database instead of seeding one, to
 // repeat a few measurements quickly while working on them (the full run is
-// what the README reports).
+// what the README reports); --profile writes a CPU profile of the server
+// (CAUNOI_DEBUG_ADDR) during each measurement.
 package main
 
 import (
@@ -24,18 +25,21 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
+	"unicode"
 )
 
 // Params is the size of a run.
 type Params struct {
-	Tickets  int           // synthetic tickets seeded
-	Units    int           // communes and wards they spread over
-	Days     int           // over this many days
-	Clients  int           // concurrent clients of the load generator
-	Duration time.Duration // of each load measurement
-	Template string        `json:",omitempty"` // a seeded database copied instead of seeding
+	Tickets    int           // synthetic tickets seeded
+	Units      int           // communes and wards they spread over
+	Days       int           // over this many days
+	Clients    int           // concurrent clients of the load generator
+	Duration   time.Duration // of each load measurement
+	Template   string        `json:",omitempty"` // a seeded database copied instead of seeding
+	ProfileDir string        `json:",omitempty"` // where CPU profiles of the server go (--profile)
 }
 
 func params(quick bool) Params {
@@ -62,11 +66,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", filepath.Join("bench", "results.json"), "where to write the results")
 	only := fs.String("only", "", "comma-separated words: run only the measurements whose names contain one")
 	template := fs.String("template", "", "copy this seeded database instead of seeding a fresh one")
+	profileDir := fs.String("profile", "", "write a CPU profile of the server during each load measurement into this directory")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	p := params(*quick)
 	p.Template = *template
+	p.ProfileDir = *profileDir
+	if p.ProfileDir != "" {
+		if err := os.MkdirAll(p.ProfileDir, 0o755); err != nil {
+			return err
+		}
+	}
 	// The whole run is bounded: 10 minutes, 2 in quick mode (the build and
 	// the seed included).
 	limit := 10 * time.Minute
@@ -88,7 +99,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	for _, m := range selected(measurements, *only) {
 		b.logf("measuring %s", m.Name)
+		wait := b.profile(ctx, slug(m.Name), b.p.Duration)
 		f, err := m.Run(ctx, b)
+		wait()
 		if err != nil {
 			f = Figure{Name: m.Name, Skipped: "failed: " + err.Error()}
 			b.logf("%s: %v", m.Name, err)
@@ -106,6 +119,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\nwritten %s\n", *out)
 	return nil
+}
+
+// slug is a measurement's name as a file name: "staff queue, page of 50"
+// → "staff-queue-page-of-50".
+func slug(name string) string {
+	var out []rune
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) && r < 128 || unicode.IsDigit(r) {
+			out = append(out, r)
+			dash = false
+		} else if !dash && len(out) > 0 {
+			out = append(out, '-')
+			dash = true
+		}
+	}
+	return strings.TrimRight(string(out), "-")
 }
 
 func writeJSON(path string, res Results) error {

@@ -28,6 +28,7 @@ type Config struct {
 	TrustedProxies      []string
 	SMTPURL             string
 	LogFormat           string // json (default) or text
+	DebugAddr           string // a loopback host:port serving net/http/pprof; empty: none
 }
 
 // DefaultDatabaseURL is used when DATABASE_URL is unset.
@@ -56,6 +57,7 @@ func LoadConfig(getenv func(string) string) Config {
 		RateLimit:           !strings.EqualFold(get("CAUNOI_RATE_LIMIT", "on"), "off"),
 		SMTPURL:             getenv("CAUNOI_SMTP_URL"),
 		LogFormat:           get("CAUNOI_LOG_FORMAT", "json"),
+		DebugAddr:           getenv("CAUNOI_DEBUG_ADDR"),
 	}
 	for _, p := range strings.Split(getenv("CAUNOI_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -122,10 +124,28 @@ func (c *Config) Validate() error {
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, "CAUNOI_LOG_FORMAT must be json or text")
 	}
+	if c.DebugAddr != "" && !loopback(c.DebugAddr) {
+		errs = append(errs, fmt.Sprintf("CAUNOI_DEBUG_ADDR %q must be a loopback host:port such as 127.0.0.1:6060 "+
+			"(profiles show request data: never serve them to the network)", c.DebugAddr))
+	}
 	if len(errs) > 0 {
 		return errors.New("configuration: " + strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+// loopback reports whether addr is host:port with a loopback address or
+// localhost as its host.
+func loopback(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func validateDatabaseURL(s string) error {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -105,6 +106,8 @@ func TestConfigErrorsAreOneClearLine(t *testing.T) {
 		{"bad addr", map[string]string{"CAUNOI_JWT_SECRET": testSecret, "CAUNOI_ADDR": "8080"}, "CAUNOI_ADDR"},
 		{"short secret key", map[string]string{"CAUNOI_JWT_SECRET": testSecret, "CAUNOI_SECRET_KEY": "abc"},
 			"CAUNOI_SECRET_KEY is 3 characters"},
+		{"debug listener on the network", map[string]string{"CAUNOI_JWT_SECRET": testSecret, "CAUNOI_DEBUG_ADDR": "0.0.0.0:6060"},
+			"CAUNOI_DEBUG_ADDR \"0.0.0.0:6060\" must be a loopback host:port"},
 		{"unreachable database", map[string]string{"CAUNOI_JWT_SECRET": testSecret,
 			"DATABASE_URL": "postgres://postgres@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"},
 			"cannot reach the database at postgres://postgres@127.0.0.1:1/x"},
@@ -124,6 +127,30 @@ func TestConfigErrorsAreOneClearLine(t *testing.T) {
 				t.Fatalf("message is not one clean line: %q", msg)
 			}
 		})
+	}
+}
+
+// CAUNOI_DEBUG_ADDR serves Go's profiles on its own loopback listener,
+// never on the public address.
+func TestDebugAddrServesProfilesApart(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	debug := ln.Addr().String()
+	ln.Close()
+	base := startServer(t, pgtest.NewURL(t), map[string]string{"CAUNOI_DEBUG_ADDR": debug}, "--no-jobs")
+	resp, err := http.Get("http://" + debug + "/debug/pprof/heap?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "heap profile") {
+		t.Fatalf("heap profile on the debug address: %d %.200s", resp.StatusCode, body)
+	}
+	if code, _ := get(t, base+"/debug/pprof/heap?debug=1"); code != http.StatusNotFound {
+		t.Errorf("the public address serves profiles: %d", code)
 	}
 }
 

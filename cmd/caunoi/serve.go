@@ -88,6 +88,15 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.DebugAddr != "" {
+		stopDebug, err := serveDebug(cfg.DebugAddr, log)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopDebug()
+	}
+
 	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("public_url", cfg.PublicURL),
 		slog.String("version", version))
 	fmt.Fprintf(stdout, "caunoi %s listening on %s\n", version, ln.Addr())
