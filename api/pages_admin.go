@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,14 +13,19 @@ import (
 
 // adminPages registers the admin's settings pages (admins only; others get
 // the 403 page): for each section a list, a create form (POST
-// /admin/{section}) and a deactivate button (POST /admin/{section}/{id}/
-// deactivate), plus the rules' "test this text" box.
+// /admin/{section}), an edit form (GET and POST /admin/{section}/{id}) where
+// the JSON API can change a row, and a deactivate button (POST
+// /admin/{section}/{id}/deactivate), plus the rules' "test this text" box.
 func (p *pages) adminPages(g *gin.RouterGroup) {
 	a := g.Group("/admin", p.bodyLimit(MaxBodyBytes), p.staffSession, p.pageRole(domain.RoleAdmin))
 	a.GET("", p.adminHome)
 	for _, s := range web.AdminSections {
 		a.GET("/"+s, p.adminSection(s))
 		a.POST("/"+s, p.adminCreate(s))
+		if _, ok := adminEdits[s]; ok {
+			a.GET("/"+s+"/:id", p.adminEditPage(s))
+			a.POST("/"+s+"/:id", p.adminSave(s))
+		}
 		a.POST("/"+s+"/:id/deactivate", p.adminDeactivate(s))
 	}
 	a.POST("/rules/test", p.adminRuleTest)
@@ -103,29 +107,36 @@ func (p *pages) loadAdmin(c *gin.Context, section string) (*web.Page, bool) {
 	return pg, true
 }
 
-// adminDone ends an admin form post: on success back to the section (PRG)
-// with a notice; an invalid input or a conflict shows the section again
-// with the messages next to the fields (order: the form's fields) and the
-// values kept; other errors get their page.
-func (p *pages) adminDone(c *gin.Context, section, done string, err error, order []string) {
+// adminDone ends an admin form post, a create form's (id 0) or row id's
+// edit form: on success back to the section (PRG) with a notice; an
+// invalid input or a conflict shows the form again with the messages next
+// to the fields (order: the create form's fields; an edit form's are its
+// own) and the values kept; other errors get their page.
+func (p *pages) adminDone(c *gin.Context, section string, id int64, done string, err error, order []string) {
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, adminURL(c, section, done))
 		return
 	}
-	de := toDomain(err)
+	de := formError(toDomain(err))
 	status, known := statusOf[de.Code]
 	if !known || status >= 500 || (de.Code != domain.EINVALID && de.Code != domain.ECONFLICT &&
 		!(de.Code == domain.ENOTFOUND && len(de.Fields) > 0)) {
 		p.pageError(c, err)
 		return
 	}
-	pg, ok := p.loadAdmin(c, section)
+	var pg *web.Page
+	var ok bool
+	if id == 0 {
+		pg, ok = p.loadAdmin(c, section)
+	} else if pg, ok = p.loadEdit(c, section, id); ok {
+		order = editOrder(pg)
+	}
 	if !ok {
 		return
 	}
 	for _, f := range order {
-		if f != "password" && f != "access_token" && f != "secret_key" {
-			pg.Values[f] = c.PostForm(f)
+		if v := formStr(c, f); v != nil && !secretField(f) {
+			pg.Values[f] = *v
 		}
 	}
 	fieldErrors(pg, de, "", order)
@@ -137,13 +148,13 @@ func (p *pages) adminDone(c *gin.Context, section, done string, err error, order
 // calendar day deleted, an API key revoked.
 func (p *pages) adminDeactivate(section string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-		if err != nil || id <= 0 {
-			p.errorPage(c, http.StatusNotFound, web.T(lang(c), "error.404"))
+		id, ok := p.pathRowID(c)
+		if !ok {
 			return
 		}
 		ctx, sc := c.Request.Context(), scopeOf(c)
 		off, done := false, "deactivated"
+		var err error
 		switch section {
 		case "units":
 			_, err = p.store.AdminUpdateUnit(ctx, sc, id, domain.UnitPatch{Active: &off})

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -40,50 +39,41 @@ func (p *pages) adminCreateUnit(c *gin.Context) {
 	spec := domain.UnitSpec{Code: c.PostForm("code"), Name: c.PostForm("name"),
 		Level: domain.UnitLevel(c.PostForm("level")), Parent: c.PostForm("parent"), Active: true}
 	_, err := p.store.AdminCreateUnit(c.Request.Context(), scopeOf(c), spec)
-	p.adminDone(c, "units", "created", err, []string{"code", "name", "level", "parent"})
+	p.adminDone(c, "units", 0, "created", err, []string{"code", "name", "level", "parent"})
 }
 
 func (p *pages) adminCreateDepartment(c *gin.Context) {
 	spec := domain.DepartmentSpec{Code: c.PostForm("code"), Name: c.PostForm("name"),
 		Triage: formBool(c, "triage"), Active: true}
 	_, err := p.store.AdminCreateDepartment(c.Request.Context(), scopeOf(c), c.Query("unit"), spec)
-	p.adminDone(c, "departments", "created", err, []string{"code", "name", "triage", "active"})
+	p.adminDone(c, "departments", 0, "created", err, []string{"code", "name", "triage", "active"})
 }
 
 func (p *pages) adminCreateCategory(c *gin.Context) {
 	spec := domain.CategorySpec{Code: c.PostForm("code"), Name: c.PostForm("name"),
 		DefaultDepartment: c.PostForm("default_department"), Keywords: formList(c, "keywords"),
 		Position: -1, Active: true}
-	var err error
-	amount, perr := strconv.Atoi(strings.TrimSpace(c.PostForm("amount")))
-	if perr != nil {
-		err = domain.Invalid("Thời hạn không hợp lệ.", "The deadline is not valid.",
-			map[string]string{"deadline": domain.FieldInvalid})
-	} else {
-		spec.Deadline = domain.Deadline{Amount: amount, Unit: domain.DeadlineUnit(c.PostForm("deadline_unit"))}
+	amount, unit, err := formDeadline(c)
+	if err == nil {
+		spec = domain.CategoryPatch{DeadlineAmount: amount, DeadlineUnit: unit}.Apply(spec)
 		_, err = p.store.AdminCreateCategory(c.Request.Context(), scopeOf(c), c.Query("unit"), spec)
 	}
-	p.adminDone(c, "categories", "created", err,
-		[]string{"code", "name", "default_department", "amount", "deadline_unit", "deadline", "keywords"})
+	p.adminDone(c, "categories", 0, "created", err,
+		[]string{"code", "name", "default_department", "amount", "deadline_unit", "keywords"})
 }
 
 func (p *pages) adminCreateRule(c *gin.Context) {
 	spec := domain.RuleSpec{Position: -1, Category: c.PostForm("category"), Kind: domain.Kind(c.PostForm("kind")),
 		Channel: domain.Channel(c.PostForm("channel")), Keywords: formList(c, "keywords"),
 		SetCategory: c.PostForm("set_category"), Department: c.PostForm("department"), Active: true}
-	var err error
-	if pos := strings.TrimSpace(c.PostForm("position")); pos != "" {
-		n, perr := strconv.Atoi(pos)
-		if perr != nil || n < 1 {
-			err = domain.Invalid("Thứ tự không hợp lệ.", "The position is not valid.",
-				map[string]string{"position": domain.FieldInvalid})
-		}
-		spec.Position = n - 1
-	}
+	pos, err := formPosition(c)
 	if err == nil {
+		if pos != nil {
+			spec.Position = *pos
+		}
 		_, err = p.store.AdminCreateRule(c.Request.Context(), scopeOf(c), c.Query("unit"), spec)
 	}
-	p.adminDone(c, "rules", "created", err,
+	p.adminDone(c, "rules", 0, "created", err,
 		[]string{"keywords", "category", "kind", "channel", "department", "set_category", "position"})
 }
 
@@ -102,7 +92,7 @@ func (p *pages) adminCreateUser(c *gin.Context) {
 		bad["password"] = toDomain(err).Fields["password"]
 	}
 	if len(bad) > 0 {
-		p.adminDone(c, "users", "", domain.Invalid("Thông tin tài khoản không hợp lệ.",
+		p.adminDone(c, "users", 0, "", domain.Invalid("Thông tin tài khoản không hợp lệ.",
 			"The account details are not valid.", bad), order)
 		return
 	}
@@ -110,14 +100,14 @@ func (p *pages) adminCreateUser(c *gin.Context) {
 	if err == nil {
 		_, err = p.store.AdminCreateUser(c.Request.Context(), scopeOf(c), spec, hash)
 	}
-	p.adminDone(c, "users", "created", err, order)
+	p.adminDone(c, "users", 0, "created", err, order)
 }
 
 func (p *pages) adminCreateHoliday(c *gin.Context) {
 	h := domain.HolidaySpec{Unit: c.Query("unit"), CalendarDay: domain.CalendarDay{Date: strings.TrimSpace(c.PostForm("date")),
 		Off: !formBool(c, "makeup"), Name: c.PostForm("name")}}
 	_, err := p.store.AdminCreateHoliday(c.Request.Context(), scopeOf(c), h)
-	p.adminDone(c, "holidays", "created", err, []string{"date", "name", "makeup", "unit"})
+	p.adminDone(c, "holidays", 0, "created", err, []string{"date", "name", "makeup", "unit"})
 }
 
 func (p *pages) adminCreateChannel(c *gin.Context) {
@@ -131,7 +121,7 @@ func (p *pages) adminCreateChannel(c *gin.Context) {
 			_, err = p.store.CreateChannelAccount(c.Request.Context(), &sc, in)
 		}
 	}
-	p.adminDone(c, "channels", "created", err, order)
+	p.adminDone(c, "channels", 0, "created", err, order)
 }
 
 // adminCreateAPIKey shows the new key once, on the page that answers the
@@ -140,7 +130,7 @@ func (p *pages) adminCreateAPIKey(c *gin.Context) {
 	sc := scopeOf(c)
 	_, secret, err := p.store.CreateAPIKey(c.Request.Context(), &sc, c.PostForm("name"), strings.TrimSpace(c.PostForm("unit")))
 	if err != nil {
-		p.adminDone(c, "apikeys", "", err, []string{"name", "unit"})
+		p.adminDone(c, "apikeys", 0, "", err, []string{"name", "unit"})
 		return
 	}
 	pg, ok := p.loadAdmin(c, "apikeys")

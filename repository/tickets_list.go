@@ -190,9 +190,18 @@ func (s *Store) ListTickets(ctx context.Context, sc domain.Scope, f domain.Ticke
 	if f.After != nil {
 		q.where(fmt.Sprintf("(t.due_at, t.id) > (%s, %s)", q.arg(f.After.DueAt), q.arg(f.After.ID)))
 	}
+	where := q.clause()
+	if f.Query != "" {
+		// The page's ids first, then their rows: the ids of a search can
+		// come from the due-order index alone (it holds the unit and the
+		// folded words), without visiting the table for every ticket the
+		// search passes over.
+		where = `t.id IN (SELECT t.id FROM tickets t WHERE ` + where + `
+			ORDER BY t.due_at, t.id LIMIT ` + q.arg(limit+1) + `)`
+	}
 	sqlText := `SELECT ` + itemColumns + `
 		FROM tickets t LEFT JOIN users a ON a.id = t.assignee_id
-		WHERE ` + q.clause() + `
+		WHERE ` + where + `
 		ORDER BY t.due_at, t.id
 		LIMIT ` + q.arg(limit+1)
 	var rows []itemRow

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strings"
 
 	"caunoi/domain"
 )
@@ -36,6 +37,55 @@ type AdminBody struct {
 
 	Test   *RouteTest // the "test this text" answer
 	NewKey string     // a new API key, shown once
+	Edit   *AdminEdit // the edit form of one row, shown instead of the list
+}
+
+// AdminEdit is the edit form of one row: what cannot change, shown as
+// text, then the fields, whose values and errors are the page's Values and
+// Errors under each field's name. One template draws every section's form.
+type AdminEdit struct {
+	ID     int64
+	Title  string // the row's name
+	Facts  []Fact
+	Fields []FormField
+}
+
+// Fact is a read-only line of an edit form: a label and a value, translated.
+type Fact struct {
+	Label string
+	Value string
+}
+
+// FormField is one field of an edit form. Type is an <input> type, or
+// "select", "textarea", "checkbox"; a password field is never filled
+// back. A checkbox posts "0" unticked and "1" ticked, so that a form
+// without it (the rules' move buttons) leaves the value as it is.
+type FormField struct {
+	Name    string
+	Label   string
+	Type    string
+	Options []Option // of a select
+	Hint    string
+	Max     int // maxlength of a text, or max of a number; 0: none
+}
+
+// Option is a choice of a select: the posted value and its label.
+type Option struct {
+	Value string
+	Label string
+}
+
+// Described returns the ids a field's aria-describedby names: its hint and
+// its error message, when it has them.
+func (f FormField) Described(err string) string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, "h-"+f.Name)
+	}
+	if err != "" {
+		ids = append(ids, "e-"+f.Name)
+	}
+	return strings.Join(ids, " ")
 }
 
 // RouteTest is where a test text would go.
