@@ -170,6 +170,59 @@ func TestAdminAddsARuleInTheBrowser(t *testing.T) {
 	t.Logf("screenshots in %s", dir)
 }
 
+// TestAdminChangesADeadlineInTheBrowser: an admin opens a commune's
+// category from the list, changes its deadline (a bad amount first: the
+// message shows next to the field), saves, and the list shows the new
+// deadline.
+func TestAdminChangesADeadlineInTheBrowser(t *testing.T) {
+	bctx := browser(t, 2*time.Minute)
+	e := apitest.New(t)
+	dir := artifacts(t)
+	var id int64
+	if err := e.DB.Get(&id, `SELECT c.id FROM categories c JOIN units u ON u.id = c.unit_id
+		WHERE u.code = 'xuan-lung' AND c.code = 'chieu-sang'`); err != nil {
+		t.Fatal(err)
+	}
+	row := fmt.Sprintf("#category-%d .deadline", id)
+
+	ad := newActor(t, bctx, e.Server.URL, dir, "admin", 1280, 900, false)
+	ad.signIn(apitest.Admin, "/admin")
+	ad.open("/admin/categories?unit=xuan-lung")
+	if got := ad.text(row); got != "3 ngày làm việc" {
+		t.Fatalf("deadline before: %q", got)
+	}
+	ad.submit(fmt.Sprintf(`a[href="/admin/categories/%d?unit=xuan-lung"]`, id))
+	if got := ad.text("h1"); got != "Sửa: Điện, chiếu sáng công cộng" {
+		t.Fatalf("edit page title %q", got)
+	}
+	ad.do(chromedp.SetValue(chromedp.ID("f-amount"), "0"))
+	ad.submit("#edit button.primary")
+	if got := ad.text("#e-amount"); got != "Không hợp lệ." {
+		t.Fatalf("the message next to the amount: %q", got)
+	}
+	ad.shot("15-admin-category-error")
+	ad.do(chromedp.SetValue(chromedp.ID("f-amount"), "8"),
+		chromedp.SetValue(chromedp.ID("f-deadline_unit"), "working_hours"))
+	ad.shot("16-admin-category-edit")
+	ad.submit("#edit button.primary")
+	if loc := ad.location(); loc != "/admin/categories?done=saved&unit=xuan-lung" {
+		t.Fatalf("after saving at %q", loc)
+	}
+	if got := ad.text(".notice"); got != "Đã lưu thay đổi." {
+		t.Fatalf("notice %q", got)
+	}
+	if got := ad.text(row); got != "8 giờ làm việc" {
+		t.Fatalf("deadline in the list after saving: %q", got)
+	}
+	var stored string
+	e.DB.Get(&stored, "SELECT deadline_amount || ' ' || deadline_unit FROM categories WHERE id = $1", id)
+	if stored != "8 working_hours" {
+		t.Fatalf("stored deadline %q", stored)
+	}
+	ad.shot("17-admin-category-saved")
+	t.Logf("screenshots in %s", dir)
+}
+
 // eval runs a script that returns a list of strings, awaiting its promise.
 func (a *actor) eval(js string) []string {
 	a.t.Helper()
