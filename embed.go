@@ -2,14 +2,27 @@
 // its migrations. The program itself lives in cmd/caunoi.
 package caunoi
 
-import "embed"
+import (
+	"embed"
+	"io/fs"
+)
 
 // Schema is schema.sql: the whole schema of a fresh database (version 1).
 //
 //go:embed schema.sql
 var Schema string
 
-// Migrations holds migrations/NNNN_name.sql, applied in order after Schema.
-//
 //go:embed migrations
-var Migrations embed.FS
+var migrationsDir embed.FS
+
+// Migrations holds the files of migrations/ (NNNN_name.sql, applied in
+// order after Schema) at its root, as repository.Migrations reads them.
+var Migrations = mustSub(migrationsDir, "migrations")
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err) // cannot happen: dir is embedded above
+	}
+	return sub
+}

@@ -2,6 +2,7 @@ package repository_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -47,6 +48,27 @@ func TestMigrateTwiceDoesNothingTheSecondTime(t *testing.T) {
 	}
 	if v, _ := repository.SchemaVersion(ctx, db); v != ms[len(ms)-1].Version {
 		t.Fatalf("version %d after migrate, want %d", v, ms[len(ms)-1].Version)
+	}
+}
+
+// Every file of migrations/ reaches the binary's list: a migration that is
+// written but never applied would pass every other test unnoticed.
+func TestEveryMigrationFileIsApplied(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "migrations", "*.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := repository.Migrations(caunoi.Schema, caunoi.Migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 1+len(files) {
+		t.Fatalf("the binary carries %d migrations after the schema, the folder has %d: %v", len(ms)-1, len(files), files)
+	}
+	for i, f := range files {
+		if want := strings.TrimSuffix(filepath.Base(f), ".sql"); ms[i+1].Name != want {
+			t.Errorf("migration %d is %q, want %q", i+2, ms[i+1].Name, want)
+		}
 	}
 }
 

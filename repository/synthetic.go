@@ -43,7 +43,7 @@ type SyntheticSpec struct {
 type SyntheticResult struct {
 	Tickets  int
 	Events   int
-	Routes   int // routing decisions computed (the rest came from the cache)
+	Routes   int           // routing decisions computed (the rest came from the cache)
 	Elapsed  time.Duration // the load: generating, copying, committing
 	Vacuum   time.Duration // VACUUM (ANALYZE) after the load
 	FirstID  int64
