@@ -175,6 +175,42 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
+// summarizeByDefinition is Summarize as its doc defines it, over the whole
+// text: the reference the fast path must agree with.
+func summarizeByDefinition(title, body string, n int) string {
+	s := strings.Join(strings.Fields(NormalizeText(title)), " ")
+	if s == "" {
+		s = strings.Join(strings.Fields(NormalizeText(body)), " ")
+	}
+	return Truncate(s, n)
+}
+
+func FuzzSummarize(f *testing.F) {
+	for _, s := range []string{"", "Đèn đường trước nhà số 45\nbị hỏng 3 ngày nay.", "  a\r\n\r\nb\tc\x00d\u00a0e\u2028f\ufeffg\u0085h",
+		"Cafe\u0301 ngon", "Đe\u0300n đươ\u0300ng", "\xff\xfe broken", "a\u200bb \u3000 c", strings.Repeat("ổ gà ", 40),
+		"e" + strings.Repeat("\u0301", 30), "😀 Đường 👍🏽 hỏng"} {
+		f.Add("", s, 20)
+		f.Add(s, "thân", 5)
+	}
+	f.Fuzz(func(t *testing.T, title, body string, n int) {
+		n = n%200 + 1
+		if n < 1 {
+			n = -n + 1
+		}
+		if got, want := Summarize(title, body, n), summarizeByDefinition(title, body, n); got != want {
+			t.Fatalf("Summarize(%q, %q, %d) = %q, by definition %q", title, body, n, got, want)
+		}
+	})
+}
+
+func BenchmarkSummarize(b *testing.B) {
+	body := "Đèn đường trước nhà số 45 thôn Đồng Xuân bị hỏng 3 ngày nay,\nbuổi tối rất tối, người dân đi lại khó khăn. " +
+		"Đề nghị xã sớm sửa chữa."
+	for b.Loop() {
+		Summarize("", body, 80)
+	}
+}
+
 func BenchmarkFold(b *testing.B) {
 	s := strings.Repeat("Đèn đường trước nhà số 45 thôn Đồng Xuân bị hỏng 3 ngày nay. ", 10)
 	b.SetBytes(int64(len(s)))
