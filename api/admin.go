@@ -99,13 +99,51 @@ func (s *Server) adminRoutes(g *gin.RouterGroup) {
 	g.PATCH("/kind-rules/:kind", s.adminUpdateKindRule)
 }
 
-// rowID reads the path's row id; a malformed one is simply not found.
-func rowID(c *gin.Context, vi, en string) (int64, error) {
+// The helpers below answer the request themselves when they fail and return
+// ok false, so the handler only returns: each handler keeps to what is its
+// own (the body it reads, the store call, how a row is shown).
+
+// rowParam reads the path's row id; a malformed one is simply not found, a
+// 404 that names the row ("Không tìm thấy "+vi, "No such "+en).
+func rowParam(c *gin.Context, vi, en string) (int64, bool) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, domain.NotFound(vi, en)
+		writeError(c, domain.NotFound(vi, en))
+		return 0, false
 	}
-	return id, nil
+	return id, true
+}
+
+// readJSON decodes the JSON body into dst (see decodeJSON), answering the
+// error when it cannot.
+func readJSON(c *gin.Context, dst any) bool {
+	if err := decodeJSON(c, dst); err != nil {
+		writeError(c, err)
+		return false
+	}
+	return true
+}
+
+// rowBody reads a PATCH's path id, then its JSON body into dst: a bad id is
+// 404 whatever the body.
+func rowBody(c *gin.Context, vi, en string, dst any) (int64, bool) {
+	id, ok := rowParam(c, vi, en)
+	return id, ok && readJSON(c, dst)
+}
+
+// newRowBody reads a POST's JSON body into dst, then the unit the new row
+// goes to (see unitOf). unit points at dst's "unit" field, read once the
+// body is decoded.
+func newRowBody(c *gin.Context, dst any, unit **string) (string, bool) {
+	if !readJSON(c, dst) {
+		return "", false
+	}
+	u, err := unitOf(c, *unit)
+	if err != nil {
+		writeError(c, err)
+		return "", false
+	}
+	return u, true
 }
 
 // unitQuery returns the ?unit= of a unit-scoped collection ("" the admin's
@@ -148,6 +186,20 @@ func respond(c *gin.Context, status int, v any, err error) {
 		return
 	}
 	c.JSON(status, v)
+}
+
+// respondItems answers a list, {"items": [...]} with each row as show
+// makes it, or the error.
+func respondItems[R, O any](c *gin.Context, rows []R, err error, show func(R) O) {
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out := make([]O, len(rows))
+	for i, r := range rows {
+		out[i] = show(r)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": out})
 }
 
 // optCode returns nil for "" (a JSON null), else the code.

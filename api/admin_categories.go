@@ -86,22 +86,13 @@ func (in categoryIn) patch() domain.CategoryPatch {
 // adminListCategories handles GET /api/v1/categories?unit=U.
 func (s *Server) adminListCategories(c *gin.Context) {
 	xs, err := s.store.AdminListCategories(c.Request.Context(), scopeOf(c), unitQuery(c))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	out := make([]adminCategoryOut, len(xs))
-	for i, x := range xs {
-		out[i] = adminCategory(x)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+	respondItems(c, xs, err, adminCategory)
 }
 
 // adminGetCategory handles GET /api/v1/categories/{id}.
 func (s *Server) adminGetCategory(c *gin.Context) {
-	id, err := rowID(c, "lĩnh vực", "category")
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "lĩnh vực", "category")
+	if !ok {
 		return
 	}
 	x, err := s.store.AdminCategory(c.Request.Context(), scopeOf(c), id)
@@ -113,13 +104,8 @@ func (s *Server) adminGetCategory(c *gin.Context) {
 // default (10 working days).
 func (s *Server) adminCreateCategory(c *gin.Context) {
 	var req categoryIn
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
-		return
-	}
-	unit, err := unitOf(c, req.Unit)
-	if err != nil {
-		writeError(c, err)
+	unit, ok := newRowBody(c, &req, &req.Unit)
+	if !ok {
 		return
 	}
 	spec := req.patch().Apply(domain.CategorySpec{Code: strOr(req.Code), Position: -1, Active: true})
@@ -130,14 +116,9 @@ func (s *Server) adminCreateCategory(c *gin.Context) {
 // adminUpdateCategory handles PATCH /api/v1/categories/{id}; an empty
 // default_department removes it (the triage department then receives).
 func (s *Server) adminUpdateCategory(c *gin.Context) {
-	id, err := rowID(c, "lĩnh vực", "category")
-	if err != nil {
-		writeError(c, err)
-		return
-	}
 	var req categoryIn
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	id, ok := rowBody(c, "lĩnh vực", "category", &req)
+	if !ok {
 		return
 	}
 	if req.Unit != nil || req.Code != nil {
@@ -156,9 +137,8 @@ func (s *Server) adminUpdateCategory(c *gin.Context) {
 // adminDeleteCategory handles DELETE /api/v1/categories/{id}: deactivated
 // when tickets use it, else deleted; 409 while a rule refers to it.
 func (s *Server) adminDeleteCategory(c *gin.Context) {
-	id, err := rowID(c, "lĩnh vực", "category")
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "lĩnh vực", "category")
+	if !ok {
 		return
 	}
 	r, err := s.store.AdminDeleteCategory(c.Request.Context(), scopeOf(c), id)

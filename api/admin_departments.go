@@ -26,22 +26,13 @@ func adminDepartment(d domain.DepartmentRecord) adminDepartmentOut {
 // adminListDepartments handles GET /api/v1/departments?unit=U.
 func (s *Server) adminListDepartments(c *gin.Context) {
 	ds, err := s.store.AdminListDepartments(c.Request.Context(), scopeOf(c), unitQuery(c))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	out := make([]adminDepartmentOut, len(ds))
-	for i, d := range ds {
-		out[i] = adminDepartment(d)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+	respondItems(c, ds, err, adminDepartment)
 }
 
 // adminGetDepartment handles GET /api/v1/departments/{id}.
 func (s *Server) adminGetDepartment(c *gin.Context) {
-	id, err := rowID(c, "phòng ban", "department")
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "phòng ban", "department")
+	if !ok {
 		return
 	}
 	d, err := s.store.AdminDepartment(c.Request.Context(), scopeOf(c), id)
@@ -57,13 +48,8 @@ func (s *Server) adminCreateDepartment(c *gin.Context) {
 		Triage bool    `json:"triage"`
 		Active *bool   `json:"active"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
-		return
-	}
-	unit, err := unitOf(c, req.Unit)
-	if err != nil {
-		writeError(c, err)
+	unit, ok := newRowBody(c, &req, &req.Unit)
+	if !ok {
 		return
 	}
 	d, err := s.store.AdminCreateDepartment(c.Request.Context(), scopeOf(c), unit,
@@ -74,18 +60,13 @@ func (s *Server) adminCreateDepartment(c *gin.Context) {
 // adminUpdateDepartment handles PATCH /api/v1/departments/{id}: name,
 // triage, active. A department with open tickets may be deactivated.
 func (s *Server) adminUpdateDepartment(c *gin.Context) {
-	id, err := rowID(c, "phòng ban", "department")
-	if err != nil {
-		writeError(c, err)
-		return
-	}
 	var req struct {
 		Name   *string `json:"name"`
 		Triage *bool   `json:"triage"`
 		Active *bool   `json:"active"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	id, ok := rowBody(c, "phòng ban", "department", &req)
+	if !ok {
 		return
 	}
 	d, err := s.store.AdminUpdateDepartment(c.Request.Context(), scopeOf(c), id,
@@ -98,9 +79,8 @@ func (s *Server) adminUpdateDepartment(c *gin.Context) {
 // rule's target (deactivate it instead); deactivated when only history
 // refers to it; else deleted.
 func (s *Server) adminDeleteDepartment(c *gin.Context) {
-	id, err := rowID(c, "phòng ban", "department")
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "phòng ban", "department")
+	if !ok {
 		return
 	}
 	r, err := s.store.AdminDeleteDepartment(c.Request.Context(), scopeOf(c), id)

@@ -39,15 +39,7 @@ func (s *Server) adminListHolidays(c *gin.Context) {
 		year = n
 	}
 	hs, err := s.store.AdminListHolidays(c.Request.Context(), scopeOf(c), unitQuery(c), year)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	out := make([]adminHolidayOut, len(hs))
-	for i, h := range hs {
-		out[i] = adminHoliday(h)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+	respondItems(c, hs, err, adminHoliday)
 }
 
 // adminCreateHoliday handles POST /api/v1/holidays {"unit","date","off",
@@ -61,13 +53,8 @@ func (s *Server) adminCreateHoliday(c *gin.Context) {
 		Off  *bool   `json:"off"`
 		Name string  `json:"name"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
-		return
-	}
-	unit, err := unitOf(c, req.Unit)
-	if err != nil {
-		writeError(c, err)
+	unit, ok := newRowBody(c, &req, &req.Unit)
+	if !ok {
 		return
 	}
 	h, err := s.store.AdminCreateHoliday(c.Request.Context(), scopeOf(c), domain.HolidaySpec{Unit: unit,
@@ -77,18 +64,13 @@ func (s *Server) adminCreateHoliday(c *gin.Context) {
 
 // adminUpdateHoliday handles PATCH /api/v1/holidays/{id}: date, off, name.
 func (s *Server) adminUpdateHoliday(c *gin.Context) {
-	id, err := rowID(c, "ngày nghỉ", "calendar day")
-	if err != nil {
-		writeError(c, err)
-		return
-	}
 	var req struct {
 		Date *string `json:"date"`
 		Off  *bool   `json:"off"`
 		Name *string `json:"name"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	id, ok := rowBody(c, "ngày nghỉ", "calendar day", &req)
+	if !ok {
 		return
 	}
 	h, err := s.store.AdminUpdateHoliday(c.Request.Context(), scopeOf(c), id,
@@ -98,11 +80,10 @@ func (s *Server) adminUpdateHoliday(c *gin.Context) {
 
 // adminDeleteHoliday handles DELETE /api/v1/holidays/{id}.
 func (s *Server) adminDeleteHoliday(c *gin.Context) {
-	id, err := rowID(c, "ngày nghỉ", "calendar day")
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "ngày nghỉ", "calendar day")
+	if !ok {
 		return
 	}
-	err = s.store.AdminDeleteHoliday(c.Request.Context(), scopeOf(c), id)
+	err := s.store.AdminDeleteHoliday(c.Request.Context(), scopeOf(c), id)
 	respondRemoval(c, id, domain.Removal{Deleted: true}, err)
 }

@@ -69,8 +69,7 @@ func (s *Server) adminUpdateKindRule(c *gin.Context) {
 		Extension     *domain.Deadline `json:"extension"`
 		MaxExtensions *int             `json:"max_extensions"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	if !readJSON(c, &req) {
 		return
 	}
 	p := domain.KindRulePatch{Accept: req.Accept, Extension: req.Extension, MaxExtensions: req.MaxExtensions}

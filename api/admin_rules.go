@@ -50,22 +50,13 @@ func (in ruleIn) patch() domain.RulePatch {
 // they are tried.
 func (s *Server) adminListRules(c *gin.Context) {
 	rs, err := s.store.AdminListRules(c.Request.Context(), scopeOf(c), unitQuery(c))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	out := make([]adminRuleOut, len(rs))
-	for i, r := range rs {
-		out[i] = adminRule(r)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+	respondItems(c, rs, err, adminRule)
 }
 
 // adminGetRule handles GET /api/v1/rules/{id}.
 func (s *Server) adminGetRule(c *gin.Context) {
-	id, err := rowID(c, "quy tắc", "rule")
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "quy tắc", "rule")
+	if !ok {
 		return
 	}
 	r, err := s.store.AdminRule(c.Request.Context(), scopeOf(c), id)
@@ -76,13 +67,8 @@ func (s *Server) adminGetRule(c *gin.Context) {
 // in the unit's order (0 first); without it the rule goes last.
 func (s *Server) adminCreateRule(c *gin.Context) {
 	var req ruleIn
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
-		return
-	}
-	unit, err := unitOf(c, req.Unit)
-	if err != nil {
-		writeError(c, err)
+	unit, ok := newRowBody(c, &req, &req.Unit)
+	if !ok {
 		return
 	}
 	spec := req.patch().Apply(domain.RuleSpec{Position: -1, Active: true})
@@ -93,14 +79,9 @@ func (s *Server) adminCreateRule(c *gin.Context) {
 // adminUpdateRule handles PATCH /api/v1/rules/{id}; a position moves the
 // rule to that index of the unit's order.
 func (s *Server) adminUpdateRule(c *gin.Context) {
-	id, err := rowID(c, "quy tắc", "rule")
-	if err != nil {
-		writeError(c, err)
-		return
-	}
 	var req ruleIn
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	id, ok := rowBody(c, "quy tắc", "rule", &req)
+	if !ok {
 		return
 	}
 	if req.Unit != nil {
@@ -114,12 +95,11 @@ func (s *Server) adminUpdateRule(c *gin.Context) {
 
 // adminDeleteRule handles DELETE /api/v1/rules/{id}.
 func (s *Server) adminDeleteRule(c *gin.Context) {
-	id, err := rowID(c, "quy tắc", "rule")
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "quy tắc", "rule")
+	if !ok {
 		return
 	}
-	err = s.store.AdminDeleteRule(c.Request.Context(), scopeOf(c), id)
+	err := s.store.AdminDeleteRule(c.Request.Context(), scopeOf(c), id)
 	respondRemoval(c, id, domain.Removal{Deleted: true}, err)
 }
 
@@ -143,8 +123,7 @@ func (s *Server) adminTestRules(c *gin.Context) {
 		Channel  domain.Channel `json:"channel"`
 		Category string         `json:"category"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	if !readJSON(c, &req) {
 		return
 	}
 	out, err := s.routeTest(c.Request.Context(), scopeOf(c), routeTestIn{Unit: req.Unit, Text: req.Text,

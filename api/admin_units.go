@@ -27,15 +27,7 @@ func adminUnit(u domain.UnitRecord) adminUnitOut {
 // unit below it, inactive ones included.
 func (s *Server) adminListUnits(c *gin.Context) {
 	units, err := s.store.AdminListUnits(c.Request.Context(), scopeOf(c))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	out := make([]adminUnitOut, len(units))
-	for i, u := range units {
-		out[i] = adminUnit(u)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+	respondItems(c, units, err, adminUnit)
 }
 
 // adminCreateUnit handles POST /api/v1/units: a commune, ward or special
@@ -49,8 +41,7 @@ func (s *Server) adminCreateUnit(c *gin.Context) {
 		WorkPeriods *[]domain.WorkPeriod `json:"work_periods"`
 		Active      *bool                `json:"active"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	if !readJSON(c, &req) {
 		return
 	}
 	spec := domain.UnitSpec{Code: req.Code, Name: req.Name, Level: req.Level, Parent: req.Parent,
@@ -65,19 +56,14 @@ func (s *Server) adminCreateUnit(c *gin.Context) {
 // adminUpdateUnit handles PATCH /api/v1/units/{id}: name, level, active,
 // working periods.
 func (s *Server) adminUpdateUnit(c *gin.Context) {
-	id, err := rowID(c, "đơn vị", "unit")
-	if err != nil {
-		writeError(c, err)
-		return
-	}
 	var req struct {
 		Name        *string              `json:"name"`
 		Level       *domain.UnitLevel    `json:"level"`
 		Active      *bool                `json:"active"`
 		WorkPeriods *[]domain.WorkPeriod `json:"work_periods"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	id, ok := rowBody(c, "đơn vị", "unit", &req)
+	if !ok {
 		return
 	}
 	if req.WorkPeriods != nil && *req.WorkPeriods == nil {
@@ -92,9 +78,8 @@ func (s *Server) adminUpdateUnit(c *gin.Context) {
 // adminDeleteUnit handles DELETE /api/v1/units/{id}: deleted, or
 // deactivated when it has tickets, units below it or accounts.
 func (s *Server) adminDeleteUnit(c *gin.Context) {
-	id, err := rowID(c, "đơn vị", "unit")
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "đơn vị", "unit")
+	if !ok {
 		return
 	}
 	r, err := s.store.AdminDeleteUnit(c.Request.Context(), scopeOf(c), id)

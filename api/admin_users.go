@@ -35,22 +35,13 @@ func (s *Server) adminUser(u domain.UserRecord) adminUserOut {
 // admin's subtree, or of one unit of it.
 func (s *Server) adminListUsers(c *gin.Context) {
 	us, err := s.store.AdminListUsers(c.Request.Context(), scopeOf(c), unitQuery(c))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	out := make([]adminUserOut, len(us))
-	for i, u := range us {
-		out[i] = s.adminUser(u)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+	respondItems(c, us, err, s.adminUser)
 }
 
 // adminGetUser handles GET /api/v1/users/{id}.
 func (s *Server) adminGetUser(c *gin.Context) {
-	id, err := rowID(c, "tài khoản", "account")
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "tài khoản", "account")
+	if !ok {
 		return
 	}
 	u, err := s.store.AdminUser(c.Request.Context(), scopeOf(c), id)
@@ -80,13 +71,8 @@ func (s *Server) adminCreateUser(c *gin.Context) {
 		ZaloUserID string      `json:"zalo_user_id"`
 		Active     *bool       `json:"active"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
-		return
-	}
-	unit, err := unitOf(c, req.Unit)
-	if err != nil {
-		writeError(c, err)
+	unit, ok := newRowBody(c, &req, &req.Unit)
+	if !ok {
 		return
 	}
 	spec := domain.UserSpec{Email: req.Email, Name: req.Name, Role: req.Role, Unit: unit, Department: req.Department,
@@ -118,11 +104,6 @@ func (s *Server) adminCreateUser(c *gin.Context) {
 // active, password, digest, zalo_user_id. An admin cannot deactivate or
 // demote itself (409).
 func (s *Server) adminUpdateUser(c *gin.Context) {
-	id, err := rowID(c, "tài khoản", "account")
-	if err != nil {
-		writeError(c, err)
-		return
-	}
 	var req struct {
 		Name       *string      `json:"name"`
 		Role       *domain.Role `json:"role"`
@@ -132,8 +113,8 @@ func (s *Server) adminUpdateUser(c *gin.Context) {
 		Digest     *bool        `json:"digest"`
 		ZaloUserID *string      `json:"zalo_user_id"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	id, ok := rowBody(c, "tài khoản", "account", &req)
+	if !ok {
 		return
 	}
 	var hash *string
@@ -153,11 +134,10 @@ func (s *Server) adminUpdateUser(c *gin.Context) {
 // adminDeleteUser handles DELETE /api/v1/users/{id}: the account is
 // deactivated, never deleted (tickets and their timelines refer to it).
 func (s *Server) adminDeleteUser(c *gin.Context) {
-	id, err := rowID(c, "tài khoản", "account")
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "tài khoản", "account")
+	if !ok {
 		return
 	}
-	_, err = s.store.AdminDeactivateUser(c.Request.Context(), scopeOf(c), id)
+	_, err := s.store.AdminDeactivateUser(c.Request.Context(), scopeOf(c), id)
 	respondRemoval(c, id, domain.Removal{Deactivated: true}, err)
 }

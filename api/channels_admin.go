@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -34,8 +33,6 @@ func (s *Server) channelItem(a domain.ChannelAccount) channelItem {
 		HasSecretKey: len(a.SecretKeyEnc) > 0, Tickets: a.Tickets, CreatedAt: a.CreatedAt.In(s.cfg.Location)}
 }
 
-var errChannelNotFound = domain.NotFound("kênh", "channel account")
-
 var errCannotSeal = domain.Conflict("Máy chủ chưa đặt CAUNOI_SECRET_KEY nên không thể lưu mã truy cập của kênh.",
 	"The server has no CAUNOI_SECRET_KEY set, so channel tokens cannot be stored.")
 
@@ -51,43 +48,22 @@ func (s *Server) channelAdminRoutes(g *gin.RouterGroup) {
 	g.DELETE("/channels/:id", s.deleteChannel)
 }
 
-func channelID(c *gin.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id < 1 {
-		return 0, errChannelNotFound
-	}
-	return id, nil
-}
-
 // listChannels handles GET /api/v1/channels.
 func (s *Server) listChannels(c *gin.Context) {
 	sc := scopeOf(c)
 	accs, err := s.store.ListChannelAccounts(c.Request.Context(), &sc)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	items := make([]channelItem, len(accs))
-	for i, a := range accs {
-		items[i] = s.channelItem(a)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	respondItems(c, accs, err, s.channelItem)
 }
 
 // getChannel handles GET /api/v1/channels/{id}.
 func (s *Server) getChannel(c *gin.Context) {
-	id, err := channelID(c)
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "kênh", "channel account")
+	if !ok {
 		return
 	}
 	sc := scopeOf(c)
 	a, err := s.store.GetChannelAccount(c.Request.Context(), &sc, id)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.channelItem(a))
+	respond(c, http.StatusOK, s.channelItem(a), err)
 }
 
 // channelRequest is the body of POST /api/v1/channels.
@@ -104,8 +80,7 @@ type channelRequest struct {
 // createChannel handles POST /api/v1/channels: 201 with the account.
 func (s *Server) createChannel(c *gin.Context) {
 	var req channelRequest
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	if !readJSON(c, &req) {
 		return
 	}
 	in := domain.ChannelAccountInput{Unit: req.Unit, Platform: domain.Platform(strings.ToLower(strings.TrimSpace(req.Platform))),
@@ -121,11 +96,7 @@ func (s *Server) createChannel(c *gin.Context) {
 	}
 	sc := scopeOf(c)
 	a, err := s.store.CreateChannelAccount(c.Request.Context(), &sc, in)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, s.channelItem(a))
+	respond(c, http.StatusCreated, s.channelItem(a), err)
 }
 
 // channelPatch is the body of PATCH /api/v1/channels/{id}; absent fields
@@ -141,14 +112,9 @@ type channelPatch struct {
 
 // patchChannel handles PATCH /api/v1/channels/{id}: 200 with the account.
 func (s *Server) patchChannel(c *gin.Context) {
-	id, err := channelID(c)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
 	var req channelPatch
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	id, ok := rowBody(c, "kênh", "channel account", &req)
+	if !ok {
 		return
 	}
 	sc := scopeOf(c)
@@ -175,20 +141,15 @@ func (s *Server) patchChannel(c *gin.Context) {
 		*t.dst = &sealed
 	}
 	a, err := s.store.UpdateChannelAccount(ctx, &sc, id, u)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.channelItem(a))
+	respond(c, http.StatusOK, s.channelItem(a), err)
 }
 
 // deleteChannel handles DELETE /api/v1/channels/{id}: 204 when the account
 // is gone; 200 with it, deactivated, when tickets came in through it (their
 // replies still need it).
 func (s *Server) deleteChannel(c *gin.Context) {
-	id, err := channelID(c)
-	if err != nil {
-		writeError(c, err)
+	id, ok := rowParam(c, "kênh", "channel account")
+	if !ok {
 		return
 	}
 	sc := scopeOf(c)

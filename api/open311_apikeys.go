@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -46,15 +45,7 @@ func (s *Server) apiKeyAdminRoutes(g *gin.RouterGroup) {
 // listAPIKeys handles GET /api/v1/apikeys.
 func (s *Server) listAPIKeys(c *gin.Context) {
 	keys, err := s.store.ListAPIKeys(c.Request.Context(), scopeOf(c))
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	items := make([]apiKeyItem, len(keys))
-	for i, k := range keys {
-		items[i] = s.apiKeyItem(k)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	respondItems(c, keys, err, s.apiKeyItem)
 }
 
 // createAPIKey handles POST /api/v1/apikeys.
@@ -63,8 +54,7 @@ func (s *Server) createAPIKey(c *gin.Context) {
 		Name string `json:"name"`
 		Unit string `json:"unit"`
 	}
-	if err := decodeJSON(c, &req); err != nil {
-		writeError(c, err)
+	if !readJSON(c, &req) {
 		return
 	}
 	sc := scopeOf(c)
@@ -81,9 +71,8 @@ func (s *Server) createAPIKey(c *gin.Context) {
 
 // revokeAPIKey handles DELETE /api/v1/apikeys/{id}.
 func (s *Server) revokeAPIKey(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id < 1 {
-		writeError(c, domain.NotFound("khóa API", "API key"))
+	id, ok := rowParam(c, "khóa API", "API key")
+	if !ok {
 		return
 	}
 	sc := scopeOf(c)
