@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -106,12 +105,11 @@ func (s *Server) adminRoutes(g *gin.RouterGroup) {
 // rowParam reads the path's row id; a malformed one is simply not found, a
 // 404 that names the row ("Không tìm thấy "+vi, "No such "+en).
 func rowParam(c *gin.Context, vi, en string) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := pathID(c)
+	if !ok {
 		writeError(c, domain.NotFound(vi, en))
-		return 0, false
 	}
-	return id, true
+	return id, ok
 }
 
 // readJSON decodes the JSON body into dst (see decodeJSON), answering the

@@ -14,12 +14,11 @@ import (
 
 // pageTicketID reads the path's ticket id, answering 404 for a bad one.
 func (p *pages) pageTicketID(c *gin.Context) (int64, bool) {
-	id, err := ticketID(c)
-	if err != nil {
+	id, ok := pathID(c)
+	if !ok {
 		p.errorPage(c, http.StatusNotFound, web.T(lang(c), "error.404"))
-		return 0, false
 	}
-	return id, true
+	return id, ok
 }
 
 // ticketPage handles GET /staff/tickets/{id}: out of scope is 404.

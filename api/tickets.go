@@ -184,22 +184,12 @@ func (s *Server) listTickets(c *gin.Context) {
 
 // ticketParam reads the path's ticket id, answering 404 for a malformed one
 // (ok false: the answer is written).
-func ticketParam(c *gin.Context) (int64, bool) {
-	id, err := ticketID(c)
-	if err != nil {
-		writeError(c, err)
-		return 0, false
-	}
-	return id, true
-}
+func ticketParam(c *gin.Context) (int64, bool) { return rowParam(c, "phản ánh", "ticket") }
 
-// ticketID reads the path's ticket id; a malformed one is simply not found.
-func ticketID(c *gin.Context) (int64, error) {
+// pathID reads the path's :id, a positive number; anything else is no row.
+func pathID(c *gin.Context) (int64, bool) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.NotFound("phản ánh", "ticket")
-	}
-	return id, nil
+	return id, err == nil && id > 0
 }
 
 type eventOut struct {
