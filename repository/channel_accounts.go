@@ -46,15 +46,20 @@ var errChannelNotFound = domain.NotFound("kênh", "channel account")
 // deactivated account is not_found; a database failure is unavailable or
 // internal.
 func (s *Store) ChannelAccountByExternal(ctx context.Context, platform domain.Platform, accountID string) (domain.ChannelAccount, error) {
-	var r channelAccountRow
-	err := s.db.GetContext(ctx, &r, `SELECT `+channelAccountColumns+`, 0 AS tickets
-		FROM channel_accounts a JOIN units u ON u.id = a.unit_id
-		WHERE a.platform = $1 AND a.account_id = $2 AND a.active AND u.active`, string(platform), accountID)
+	stmt, err := s.inbound.prepared(ctx, accountByExternal) // every webhook delivery asks: prepared once
 	if err != nil {
+		return domain.ChannelAccount{}, err
+	}
+	var r channelAccountRow
+	if err := stmt.GetContext(ctx, &r, string(platform), accountID); err != nil {
 		return domain.ChannelAccount{}, mapError(err, "kênh|channel account")
 	}
 	return r.account(), nil
 }
+
+const accountByExternal = `SELECT ` + channelAccountColumns + `, 0 AS tickets
+	FROM channel_accounts a JOIN units u ON u.id = a.unit_id
+	WHERE a.platform = $1 AND a.account_id = $2 AND a.active AND u.active`
 
 // ChannelAccount returns the account with that id, active or not, tokens
 // sealed as stored (for the outbox senders). An unknown id is not_found.

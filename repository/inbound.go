@@ -18,8 +18,8 @@ import (
 // one ticket instead of opening several.
 const senderLockSpace = 7275101
 
-// StoreInbound stores a verified inbound message of a channel account, in
-// one transaction, and says what it did:
+// StoreInbound stores a verified inbound message of a channel account and
+// says what it did:
 //
 //   - a comment edit or removal (Verb "edited" / "remove") is recorded as an
 //     external_edited / external_removed event on the ticket that holds the
@@ -32,10 +32,14 @@ const senderLockSpace = 7275101
 //     with the sender's channel identity, a telephone number found in the
 //     text, the thread a reply answers and the account it came through.
 //
-// The channel's message id is unique among tickets and among events, so a
+// Concurrent messages share one transaction and one commit
+// (inbound_batch.go); each call returns only after that commit. The
+// channel's message id is unique among tickets and among events, so a
 // redelivery, even a concurrent one, stores nothing new (duplicate). It
-// returns unavailable when the database cannot be reached: nothing is stored
-// then, and the platform should deliver again.
+// returns unavailable when the database cannot be reached, and ctx.Err()
+// when ctx ends first: the message may then have been committed or not,
+// and the platform should deliver it again (a redelivery of a stored
+// message is a duplicate).
 func (s *Store) StoreInbound(ctx context.Context, acc domain.ChannelAccount, in domain.Inbound) (domain.InboundResult, error) {
 	if in.ExternalID == "" || !in.Channel.Valid() {
 		return domain.InboundResult{}, domain.Invalid("Tin nhắn thiếu mã.", "The message has no id.",
@@ -49,17 +53,23 @@ func (s *Store) StoreInbound(ctx context.Context, acc domain.ChannelAccount, in 
 	if err != nil {
 		return domain.InboundResult{}, err
 	}
-	now := s.now()
-	var res domain.InboundResult
-	err = inTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		var err error
-		res, err = s.storeMessage(ctx, tx, cat, acc, in, now)
-		return err
-	})
+	res, err := s.inbound.store(ctx, &inboundCall{cat: cat, acc: acc, in: in, now: s.now()})
 	if err != nil {
 		return domain.InboundResult{}, fmt.Errorf("store %s message: %w", in.Channel, err)
 	}
 	return res, nil
+}
+
+// storeAlone stores one message in a transaction of its own.
+func (s *Store) storeAlone(ctx context.Context, cat *domain.Catalog, acc domain.ChannelAccount, in domain.Inbound,
+	now time.Time) (domain.InboundResult, error) {
+	var res domain.InboundResult
+	err := inTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var err error
+		res, err = s.storeMessage(ctx, tx, cat, acc, in, now)
+		return err
+	})
+	return res, err
 }
 
 // inboundState is what is known of a message and its sender before storing.
@@ -107,9 +117,14 @@ func (s *Store) storeMessage(ctx context.Context, tx *sqlx.Tx, cat *domain.Catal
 			return domain.InboundResult{Outcome: domain.InboundJoined, TicketID: *st.OpenTicket}, err
 		}
 	}
-	accID := acc.ID
-	c, err := createTicket(ctx, tx, cat, domain.NewTicket{Input: fi, Channel: in.Channel, ExternalID: in.ExternalID,
-		ThreadID: in.ThreadID, ChannelAccountID: &accID, Attachments: in.Attachments}, now)
+	return newInboundTicket(ctx, tx, cat, acc, in, fi, now)
+}
+
+// newInboundTicket makes the message a new ticket of the unit (a duplicate
+// when a writer that takes no sender lock stored it first).
+func newInboundTicket(ctx context.Context, tx *sqlx.Tx, cat *domain.Catalog, acc domain.ChannelAccount, in domain.Inbound,
+	fi domain.FeedbackInput, now time.Time) (domain.InboundResult, error) {
+	c, err := createTicket(ctx, tx, cat, inboundTicket(acc, in, fi), now)
 	if err != nil {
 		return domain.InboundResult{}, err
 	}
@@ -117,6 +132,13 @@ func (s *Store) storeMessage(ctx context.Context, tx *sqlx.Tx, cat *domain.Catal
 		return domain.InboundResult{Outcome: domain.InboundDuplicate, TicketID: c.ID}, nil
 	}
 	return domain.InboundResult{Outcome: domain.InboundCreated, TicketID: c.ID}, nil
+}
+
+// inboundTicket is the new ticket a message of acc makes.
+func inboundTicket(acc domain.ChannelAccount, in domain.Inbound, fi domain.FeedbackInput) domain.NewTicket {
+	accID := acc.ID
+	return domain.NewTicket{Input: fi, Channel: in.Channel, ExternalID: in.ExternalID, ThreadID: in.ThreadID,
+		ChannelAccountID: &accID, Attachments: in.Attachments}
 }
 
 // joinTicket adds the message to the sender's open ticket id, locked first.

@@ -16,6 +16,8 @@ type Store struct {
 	cache *catalogCache
 	// batcher coalesces concurrent intakes into one statement and commit
 	batcher *intakeBatcher
+	// inbound stores concurrent webhook messages in one transaction and commit
+	inbound *inboundBatcher
 }
 
 // NewStore returns a Store over db. now is the clock (time.Now when nil).
@@ -23,7 +25,9 @@ func NewStore(db *sqlx.DB, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, now: now, cache: newCatalogCache(), batcher: newIntakeBatcher(db)}
+	s := &Store{db: db, now: now, cache: newCatalogCache(), batcher: newIntakeBatcher(db)}
+	s.inbound = newInboundBatcher(s)
+	return s
 }
 
 // DB returns the connection pool (for jobs and tools that compose queries).

@@ -57,6 +57,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err := store.PrepareIntake(ctx); err != nil { // a broken query fails at boot, not at the first citizen
 		return fmt.Errorf("prepare the intake statement: %w", err)
 	}
+	if err := store.PrepareInbound(ctx); err != nil { // and the webhooks' statements
+		return fmt.Errorf("prepare the webhook statements: %w", err)
+	}
 	keys, err := auth.KeysFromSecret(cfg.JWTSecret, cfg.JWTPreviousSecret)
 	if err != nil {
 		return fmt.Errorf("configuration: CAUNOI_JWT_SECRET: %w", err)

@@ -1,0 +1,562 @@
+package repository
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"hash/fnv"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"caunoi/domain"
+)
+
+// Group commit for inbound messages (the webhooks), as intake_batch.go does
+// for intake: concurrent StoreInbound calls are stored in one transaction
+// that commits once, and each caller is answered only after that commit, so
+// a 200 still means committed. A flush, in one transaction:
+//
+//  1. takes the advisory lock of each sender of the batch (of the message
+//     itself when it has no sender) in one statement, in key order, so that
+//     two flushes never wait for each other in a cycle; a sender's messages
+//     are thus serialised with every other flush and single store;
+//  2. reads in one statement, with a snapshot taken after the locks, which
+//     messages were taken before and each sender's open ticket;
+//  3. inserts in one statement (insertBatch) the new tickets: the first
+//     message of each sender who has no open ticket;
+//  4. adds each other message to its sender's ticket, in the order the
+//     messages came (joinTicket: a follow-up, the rarer case);
+//  5. commits.
+//
+// A message repeated within the batch is stored once; the others get its
+// ticket as a duplicate. When the transaction fails on anything but the
+// connection or the deadline (a message's data, a deadlock with another
+// writer), it is rolled back and each message is stored alone, in a
+// transaction of its own (storeMessage), so that an error belongs to its
+// message and the others are stored.
+//
+// Leading is as in intake: no timer; a call that finds fewer than
+// maxFlushes flushes in flight starts one, which takes everything queued
+// (up to maxRows) and goes on while calls queue. The flush runs in a
+// goroutine of its own, not the caller's, so that every caller can leave
+// at its deadline.
+//
+// Cancellation differs from intake's: a caller whose context ends gets
+// ctx.Err() at once, even when its message is in a flush. A queued message
+// is withdrawn (nothing stored); one in a flush may still be committed. The
+// webhook then answers 503, the platform delivers again, and the
+// redelivery finds the message taken: a duplicate, answered 200. So a
+// platform's deadline (Zalo: 2 s) holds whatever the database does, and
+// nothing is acknowledged that is not committed.
+
+const (
+	maxInboundRows = 64 // messages per transaction
+	// transactions in flight: one flush is several round trips, so with
+	// one at a time more messages share each (measured: with two, more
+	// flushes of fewer messages cost more CPU per message and were slower)
+	maxInboundFlushes   = 1
+	inboundFlushTimeout = 10 * time.Second // one flush: what the longest platform waits for its answer
+	// messageLockSpace is the first key of the advisory lock of a message
+	// without a sender (the second is a hash of its channel and id), so
+	// that two flushes holding the same such message never deadlock on the
+	// unique index.
+	messageLockSpace = 7275102
+)
+
+// inboundBatcher queues a Store's inbound messages and flushes them.
+type inboundBatcher struct {
+	s *Store
+
+	mu         sync.Mutex
+	queue      []*inboundCall
+	flushing   int // flushes in flight
+	maxFlushes int
+	maxRows    int
+
+	prepMu sync.Mutex
+	stmts  map[string]*sqlx.Stmt // the webhooks' statements, prepared once per pool, by query
+
+	// beforeFlush, for tests, runs in the flush before its transaction with
+	// the number of messages taken.
+	beforeFlush func(rows int)
+}
+
+// inboundCall is one caller's message and, once done is closed, its answer.
+type inboundCall struct {
+	cat     *domain.Catalog
+	acc     domain.ChannelAccount
+	in      domain.Inbound
+	now     time.Time
+	done    chan struct{}
+	follows *inboundCall // an earlier call of the batch with the same message
+	taken   bool         // in a flush: no longer withdrawn (guarded by mu)
+	gone    bool         // withdrawn by its caller (guarded by mu)
+	res     domain.InboundResult
+	err     error
+}
+
+func newInboundBatcher(s *Store) *inboundBatcher {
+	return &inboundBatcher{s: s, maxFlushes: maxInboundFlushes, maxRows: maxInboundRows}
+}
+
+// store stores c's message through the next flush and returns what was
+// done, or the message's own error; ctx.Err() when ctx ends first.
+func (b *inboundBatcher) store(ctx context.Context, c *inboundCall) (domain.InboundResult, error) {
+	if err := ctx.Err(); err != nil {
+		return domain.InboundResult{}, err
+	}
+	c.done = make(chan struct{})
+	b.mu.Lock()
+	b.queue = append(b.queue, c)
+	lead := b.flushing < b.maxFlushes
+	if lead {
+		b.flushing++
+	}
+	b.mu.Unlock()
+	if lead {
+		go b.lead()
+	}
+	select {
+	case <-c.done:
+		return c.res, c.err
+	case <-ctx.Done():
+	}
+	b.mu.Lock()
+	c.gone = !c.taken
+	b.mu.Unlock()
+	return domain.InboundResult{}, ctx.Err()
+}
+
+// lead flushes what is queued until nothing is. The caller has counted it
+// in b.flushing.
+func (b *inboundBatcher) lead() {
+	for {
+		b.mu.Lock()
+		batch := b.take()
+		if len(batch) == 0 {
+			b.flushing--
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		b.flush(batch)
+	}
+}
+
+// take removes up to maxRows live calls from the head of the queue and
+// marks them taken. b.mu is held.
+func (b *inboundBatcher) take() []*inboundCall {
+	var batch []*inboundCall
+	i := 0
+	for ; i < len(b.queue) && len(batch) < b.maxRows; i++ {
+		c := b.queue[i]
+		if c.gone {
+			continue
+		}
+		c.taken = true
+		batch = append(batch, c)
+	}
+	rest := copy(b.queue, b.queue[i:])
+	clear(b.queue[rest:])
+	b.queue = b.queue[:rest]
+	return batch
+}
+
+// flush stores the batch and answers every call in it. A panic (a bug)
+// fails the batch's calls with an internal error, its stack in the error
+// the webhook logs, and the flushes go on.
+func (b *inboundBatcher) flush(batch []*inboundCall) {
+	ctx, cancel := context.WithTimeout(context.Background(), inboundFlushTimeout)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			err := domain.Internal(fmt.Errorf("inbound flush: %v\n%s", r, debug.Stack()))
+			for _, c := range batch {
+				c.res, c.err = domain.InboundResult{}, err
+			}
+		}
+		for _, c := range batch {
+			close(c.done)
+		}
+	}()
+	if b.beforeFlush != nil {
+		b.beforeFlush(len(batch))
+	}
+	calls := dedupeInbound(batch)
+	if err := b.storeTogether(ctx, calls); err != nil {
+		b.storeEachAlone(ctx, calls, err)
+	}
+	for _, c := range batch { // repeated within the batch: the first's ticket, as a redelivery
+		if f := c.follows; f != nil {
+			c.res, c.err = f.res, f.err
+			if f.err == nil {
+				c.res.Outcome = domain.InboundDuplicate
+			}
+		}
+	}
+}
+
+// storeEachAlone answers calls after their transaction failed with err:
+// each message is stored alone, unless err is the connection's or the
+// deadline's, which then fails them all (as it fails every one after it).
+func (b *inboundBatcher) storeEachAlone(ctx context.Context, calls []*inboundCall, err error) {
+	for _, c := range calls {
+		if !isFatal(err) {
+			c.res, c.err = b.s.storeAlone(ctx, c.cat, c.acc, c.in, c.now)
+			err = c.err
+			continue
+		}
+		c.res, c.err = domain.InboundResult{}, err
+	}
+}
+
+// dedupeInbound keeps the first call of each message; the others follow it.
+func dedupeInbound(batch []*inboundCall) []*inboundCall {
+	seen := make(map[string]*inboundCall, len(batch))
+	out := batch[:0:0]
+	for _, c := range batch {
+		k := externalKey(c.in.Channel, c.in.ExternalID)
+		if first, ok := seen[k]; ok {
+			c.follows = first
+			continue
+		}
+		seen[k] = c
+		out = append(out, c)
+	}
+	return out
+}
+
+// storeTogether stores the calls' messages, all distinct, in one
+// transaction, and sets their answers once it has committed. It returns the
+// transaction's error, having answered none.
+func (b *inboundBatcher) storeTogether(ctx context.Context, calls []*inboundCall) error {
+	lock, err := b.prepared(ctx, lockInbound)
+	if err != nil {
+		return err
+	}
+	state, err := b.prepared(ctx, inboundStates)
+	if err != nil {
+		return err
+	}
+	insert, err := b.s.intake().prepared(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := b.s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return mapError(err, "")
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	if _, err := tx.StmtxContext(ctx, lock).ExecContext(ctx, lockArgs(calls)...); err != nil {
+		return mapError(err, "")
+	}
+	states, err := readStates(ctx, tx.StmtxContext(ctx, state), calls)
+	if err != nil {
+		return err
+	}
+	steps := planInbound(calls, states)
+	if err := b.createTickets(ctx, tx, tx.StmtxContext(ctx, insert), steps); err != nil {
+		return err
+	}
+	if err := b.joinThreads(ctx, tx, steps); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return mapError(err, "")
+	}
+	for i, c := range calls {
+		c.res, c.err = steps[i].res, nil
+	}
+	return nil
+}
+
+// lockInbound takes the advisory locks given as two arrays of keys, in
+// array order (a function scan's), which lockArgs sorts.
+const lockInbound = `SELECT pg_advisory_xact_lock(k.space, k.key) FROM unnest($1::int4[], $2::int4[]) AS k (space, key)`
+
+// lockArgs returns the distinct lock keys of the calls, sorted: the
+// sender's (as storeMessage takes it), or the message's without a sender.
+func lockArgs(calls []*inboundCall) []any {
+	keys := make([][2]int32, 0, len(calls))
+	for _, c := range calls {
+		if c.in.SenderID != "" {
+			keys = append(keys, [2]int32{senderLockSpace, senderKey(c.acc.UnitID, c.in.Channel, c.in.SenderID)})
+		} else {
+			keys = append(keys, [2]int32{messageLockSpace, messageKey(c.in.Channel, c.in.ExternalID)})
+		}
+	}
+	slices.SortFunc(keys, func(a, b [2]int32) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	})
+	keys = slices.Compact(keys)
+	var a pgArray
+	a.open()
+	for _, k := range keys {
+		a.int(int64(k[0]))
+	}
+	a.close()
+	split := len(a.b)
+	a.open()
+	for _, k := range keys {
+		a.int(int64(k[1]))
+	}
+	a.close()
+	return []any{string(a.b[:split]), string(a.b[split:])}
+}
+
+// messageKey hashes a message's channel and id into the second key of an
+// advisory lock.
+func messageKey(ch domain.Channel, externalID string) int32 {
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s\x00%s", ch, externalID)
+	return int32(h.Sum32())
+}
+
+// inboundStates is inboundStateQuery for many messages given as parallel
+// arrays, one row each, in order. It says citizen_external_id <> ” itself:
+// the planner cannot infer it from a sender that is not a constant, and
+// without it tickets_sender_open (partial on it) is not used and the query
+// reads every open ticket of the unit.
+const inboundStates = `SELECT
+	(SELECT t.id FROM tickets t WHERE t.channel = i.channel AND t.external_id = i.external_id) AS taken_ticket,
+	(SELECT e.ticket_id FROM ticket_events e WHERE e.channel = i.channel AND e.external_id = i.external_id) AS taken_event,
+	(SELECT t.id FROM tickets t
+	 WHERE i.sender <> '' AND t.citizen_external_id <> '' AND t.unit_id = i.unit_id AND t.citizen_external_id = i.sender AND t.channel = i.channel
+	   AND t.status IN ('new', 'assigned', 'in_progress', 'waiting_citizen') AND t.merged_into IS NULL
+	   AND t.last_citizen_at > i.since
+	 ORDER BY t.last_citizen_at DESC, t.id DESC LIMIT 1) AS open_ticket
+FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::timestamptz[]) WITH ORDINALITY
+	AS i (channel, external_id, unit_id, sender, since, n)
+ORDER BY i.n`
+
+// readStates returns what is known of each call's message and sender.
+func readStates(ctx context.Context, stmt *sqlx.Stmt, calls []*inboundCall) ([]inboundState, error) {
+	cols := [...]func(a *pgArray, c *inboundCall){
+		func(a *pgArray, c *inboundCall) { a.text(string(c.in.Channel)) },
+		func(a *pgArray, c *inboundCall) { a.text(c.in.ExternalID) },
+		func(a *pgArray, c *inboundCall) { a.int(c.acc.UnitID) },
+		func(a *pgArray, c *inboundCall) { a.text(c.in.SenderID) },
+		func(a *pgArray, c *inboundCall) { a.time(c.now.Add(-domain.ThreadWindow)) },
+	}
+	args := make([]any, len(cols))
+	var a pgArray
+	for i, col := range cols {
+		a.b = a.b[:0]
+		a.open()
+		for _, c := range calls {
+			col(&a, c)
+		}
+		a.close()
+		args[i] = string(a.b)
+	}
+	var states []inboundState
+	if err := stmt.SelectContext(ctx, &states, args...); err != nil {
+		return nil, mapError(err, "")
+	}
+	if len(states) != len(calls) {
+		return nil, domain.Internal(fmt.Errorf("inbound states: %d rows for %d messages", len(states), len(calls)))
+	}
+	return states, nil
+}
+
+// inboundStep is what a flush does with one message, and its answer.
+type inboundStep struct {
+	c      *inboundCall
+	fi     domain.FeedbackInput
+	thread *senderThread
+	new    *intakeCall // the new ticket this message makes in the batch statement
+	join   bool        // the message joins its thread's ticket
+	res    domain.InboundResult
+}
+
+// senderThread is a sender's ticket within a flush: the open one found, or
+// the one the sender's first message makes.
+type senderThread struct {
+	ticket int64 // 0 until known
+}
+
+// planInbound decides each message's step from the state read under the
+// locks: a duplicate is answered; the first message of a sender without an
+// open ticket (and every message without a sender) makes a new ticket;
+// every other message joins its sender's ticket.
+func planInbound(calls []*inboundCall, states []inboundState) []inboundStep {
+	steps := make([]inboundStep, len(calls))
+	threads := map[string]*senderThread{}
+	for i, c := range calls {
+		st := &steps[i]
+		st.c = c
+		switch s := states[i]; {
+		case s.TakenTicket != nil:
+			st.res = domain.InboundResult{Outcome: domain.InboundDuplicate, TicketID: *s.TakenTicket}
+			continue
+		case s.TakenEvent != nil:
+			st.res = domain.InboundResult{Outcome: domain.InboundDuplicate, TicketID: *s.TakenEvent}
+			continue
+		}
+		st.fi = domain.InboundFeedback(c.in)
+		if c.in.SenderID != "" {
+			k := fmt.Sprintf("%d\x00%s\x00%s", c.acc.UnitID, c.in.Channel, c.in.SenderID)
+			if th, ok := threads[k]; ok { // a later message of a sender seen in this batch
+				st.thread, st.join = th, true
+				continue
+			}
+			st.thread = &senderThread{}
+			threads[k] = st.thread
+			if open := states[i].OpenTicket; open != nil {
+				st.thread.ticket, st.join = *open, true
+				continue
+			}
+		}
+		row := newIntakeRow(c.cat, inboundTicket(c.acc, c.in, st.fi), c.now)
+		st.new = &intakeCall{row: row}
+	}
+	return steps
+}
+
+// createTickets inserts the steps' new tickets in one statement, drawing a
+// new tracking code for a row whose code collided, then their attachments.
+// A message found taken meanwhile (by a writer that takes no sender lock)
+// is a duplicate.
+func (b *inboundBatcher) createTickets(ctx context.Context, tx *sqlx.Tx, insert *sqlx.Stmt, steps []inboundStep) error {
+	var pending []*intakeCall
+	byRow := map[*intakeCall]*inboundStep{}
+	for i := range steps {
+		if r := steps[i].new; r != nil {
+			pending = append(pending, r)
+			byRow[r] = &steps[i]
+		}
+	}
+	for attempt := 1; len(pending) > 0; attempt++ {
+		if attempt > maxCodeAttempts {
+			return fmt.Errorf("create ticket: %w", errNoTrackingCode)
+		}
+		b.s.intake().drawCodes(pending, attempt == 1)
+		inserted, err := insertRows(ctx, insert, pending)
+		if err != nil {
+			return err
+		}
+		var again, missing []*intakeCall
+		for _, r := range pending {
+			if id, ok := inserted[r.row.code]; ok {
+				byRow[r].made(domain.InboundCreated, id)
+			} else {
+				missing = append(missing, r)
+			}
+		}
+		if len(missing) > 0 {
+			found, err := existingTickets(ctx, tx, missing)
+			if err != nil {
+				return err
+			}
+			for _, r := range missing {
+				if e, ok := found[externalKey(r.row.channel, *r.row.externalID)]; ok {
+					byRow[r].made(domain.InboundDuplicate, e.ID)
+				} else {
+					again = append(again, r) // not taken: its tracking code collided
+				}
+			}
+		}
+		pending = again
+	}
+	for i := range steps {
+		st := &steps[i]
+		if st.new != nil && st.res.Outcome == domain.InboundCreated && len(st.c.in.Attachments) > 0 {
+			if err := insertAttachments(ctx, tx, st.res.TicketID, nil, st.c.in.Attachments); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// made records that st's message made ticket id (created), or had made it
+// before (duplicate): the ticket the sender's next messages join.
+func (st *inboundStep) made(outcome domain.InboundOutcome, id int64) {
+	st.res = domain.InboundResult{Outcome: outcome, TicketID: id}
+	if st.thread != nil {
+		st.thread.ticket = id
+	}
+}
+
+// insertRows runs insertBatch for the rows and returns the ids of those
+// inserted, by tracking code.
+func insertRows(ctx context.Context, insert *sqlx.Stmt, rows []*intakeCall) (map[string]int64, error) {
+	res, err := insert.QueryContext(ctx, batchArgs(rows)...)
+	if err != nil {
+		return nil, mapError(err, "")
+	}
+	defer res.Close()
+	out := make(map[string]int64, len(rows))
+	for res.Next() {
+		var id int64
+		var code string
+		if err := res.Scan(&id, &code); err != nil {
+			return nil, mapError(err, "")
+		}
+		out[code] = id
+	}
+	if err := res.Err(); err != nil {
+		return nil, mapError(err, "")
+	}
+	return out, nil
+}
+
+// joinThreads adds the joining messages to their sender's ticket, in order.
+// When that ticket was closed meanwhile the message makes a new ticket,
+// which the sender's next messages join.
+func (b *inboundBatcher) joinThreads(ctx context.Context, tx *sqlx.Tx, steps []inboundStep) error {
+	for i := range steps {
+		st := &steps[i]
+		if !st.join {
+			continue
+		}
+		c, id := st.c, st.thread.ticket
+		joined, err := b.s.joinTicket(ctx, tx, id, c.in, st.fi, c.now)
+		if err != nil {
+			return err
+		}
+		if joined {
+			st.res = domain.InboundResult{Outcome: domain.InboundJoined, TicketID: id}
+			continue
+		}
+		if st.res, err = newInboundTicket(ctx, tx, c.cat, c.acc, c.in, st.fi, c.now); err != nil {
+			return err
+		}
+		st.thread.ticket = st.res.TicketID
+	}
+	return nil
+}
+
+// PrepareInbound prepares the webhooks' statements now (the account
+// lookup, the locks, the states), so that a broken query fails at start-up
+// rather than at the first message. It returns the database's error.
+func (s *Store) PrepareInbound(ctx context.Context) error {
+	for _, q := range []string{accountByExternal, lockInbound, inboundStates} {
+		if _, err := s.inbound.prepared(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prepared returns the statement of query, preparing it on first use.
+func (b *inboundBatcher) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	b.prepMu.Lock()
+	defer b.prepMu.Unlock()
+	if stmt, ok := b.stmts[query]; ok {
+		return stmt, nil
+	}
+	stmt, err := b.s.db.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare inbound: %w", mapError(err, ""))
+	}
+	if b.stmts == nil {
+		b.stmts = map[string]*sqlx.Stmt{}
+	}
+	b.stmts[query] = stmt
+	return stmt, nil
+}

@@ -1,0 +1,35 @@
+package repository
+
+// Test hooks into the inbound batcher (inbound_batch.go), for the external
+// tests of this package.
+
+// SetInboundBeforeFlush runs hook in each flush before its transaction,
+// with the number of messages taken.
+func SetInboundBeforeFlush(s *Store, hook func(rows int)) {
+	b := s.inbound
+	b.mu.Lock()
+	b.beforeFlush = hook
+	b.mu.Unlock()
+}
+
+// SetInboundFlushes sets how many transactions may be in flight.
+func SetInboundFlushes(s *Store, n int) {
+	b := s.inbound
+	b.mu.Lock()
+	b.maxFlushes = n
+	b.mu.Unlock()
+}
+
+// InboundQueued returns how many live calls wait for a flush.
+func InboundQueued(s *Store) int {
+	b := s.inbound
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, c := range b.queue {
+		if !c.gone {
+			n++
+		}
+	}
+	return n
+}
