@@ -30,6 +30,8 @@ var measurements = []measurement{
 	{"webhooks POST /webhooks/facebook", measureWebhooks},
 	{"staff queue, page of 50", measureQueue},
 	{"search without diacritics, page of 50", measureSearch},
+	{"staff queue, page of 50, one client", measureQueueAlone},
+	{"search without diacritics, page of 50, one client", measureSearchAlone},
 	{"monthly province PDF", measurePDF},
 	{"CSV export, 100,000 rows", measureCSV},
 }
