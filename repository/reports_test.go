@@ -1,0 +1,312 @@
+package repository_test
+
+import (
+	"context"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"caunoi/domain"
+	"caunoi/internal/pgtest"
+	"caunoi/repository"
+)
+
+// reportTicket is a ticket of the report fixture; times are "MM-DD hh:mm" of
+// 2026 in Hà Nội, "" for none.
+type reportTicket struct {
+	code, unit, dept, status         string
+	created, due, firstResp, resolve string
+	rating                           int
+	village                          string
+}
+
+// reportTickets are October 2026 (and the previous period, 31 August to 30
+// September) in the two communes of Tỉnh Thử, chosen for every way a ticket
+// enters a report: received in the period; received long before and
+// resolved in it; open since long before (overdue, or waiting for the
+// citizen); reopened with its old resolution time kept; and tickets that
+// belong to neither period, or to another province.
+var reportTickets = []reportTicket{
+	{code: "R01", unit: "xa-mot", dept: "kinh-te", status: "resolved", created: "10-02 08:00", due: "10-07 17:00",
+		firstResp: "10-02 10:00", resolve: "10-05 08:00", rating: 5, village: "Thôn Đông"},
+	{code: "R02", unit: "xa-mot", dept: "kinh-te", status: "closed", created: "07-15 08:00", due: "07-25 17:00",
+		firstResp: "07-16 08:00", resolve: "09-10 08:00", rating: 3},
+	{code: "R03", unit: "xa-mot", dept: "van-hoa", status: "resolved", created: "07-20 08:00", due: "10-10 17:00",
+		firstResp: "07-20 09:00", resolve: "10-05 15:00", rating: 4, village: "Thôn Tây"},
+	{code: "R04", unit: "xa-mot", dept: "kinh-te", status: "in_progress", created: "06-01 08:00", due: "06-10 17:00",
+		firstResp: "06-02 08:00", village: "Thôn Đông"},
+	{code: "R05", unit: "xa-mot", dept: "van-hoa", status: "waiting_citizen", created: "06-02 08:00", due: "06-12 17:00"},
+	{code: "R06", unit: "xa-mot", dept: "kinh-te", status: "in_progress", created: "05-01 08:00", due: "05-20 17:00",
+		firstResp: "05-01 09:00", resolve: "10-10 08:00"},
+	{code: "R07", unit: "xa-mot", dept: "kinh-te", status: "assigned", created: "05-02 08:00", due: "05-25 17:00",
+		resolve: "08-01 08:00"},
+	{code: "R08", unit: "xa-hai", status: "resolved", created: "09-15 08:00", due: "09-22 17:00",
+		firstResp: "09-15 09:00", resolve: "09-20 08:00", rating: 2},
+	{code: "R09", unit: "xa-hai", status: "new", created: "10-31 23:30", due: "11-05 17:00"},
+	{code: "R10", unit: "xa-hai", status: "new", created: "11-01 00:10", due: "11-06 17:00"},
+	{code: "R11", unit: "xa-khac", status: "new", created: "10-10 08:00", due: "10-11 08:00"},
+	{code: "R12", unit: "xa-mot", dept: "kinh-te", status: "closed", created: "09-28 08:00", due: "10-02 17:00",
+		firstResp: "09-28 12:00", resolve: "10-01 00:30", rating: 4},
+	{code: "R13", unit: "xa-mot", dept: "kinh-te", status: "closed", created: "08-20 08:00", due: "08-27 17:00",
+		resolve: "08-25 08:00", rating: 1},
+	{code: "R14", unit: "xa-mot", dept: "van-hoa", status: "assigned", created: "10-20 08:00", due: "10-25 17:00"},
+	{code: "R15", unit: "xa-mot", dept: "kinh-te", status: "in_progress", created: "08-30 23:00", due: "09-05 17:00",
+		firstResp: "09-01 08:00"},
+}
+
+func reportAt(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", "2026-"+s, ict)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func reportNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return reportAt(s)
+}
+
+// reportFixture stores the tickets in Tỉnh Thử (communes xa-mot, with two
+// departments, and xa-hai) and Tỉnh Khác (xa-khac), and returns the units'
+// ids by code and the departments' by code.
+func reportFixture(t *testing.T, db *sqlx.DB) (units, depts map[string]int64) {
+	t.Helper()
+	ctx := context.Background()
+	get := func(q string, args ...any) int64 {
+		t.Helper()
+		var id int64
+		if err := db.GetContext(ctx, &id, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return id
+	}
+	units, depts = map[string]int64{}, map[string]int64{}
+	units["tinh-thu"] = get(`INSERT INTO units (code, name, level) VALUES ('tinh-thu', 'Tỉnh Thử', 'province') RETURNING id`)
+	units["tinh-khac"] = get(`INSERT INTO units (code, name, level) VALUES ('tinh-khac', 'Tỉnh Khác', 'province') RETURNING id`)
+	for code, parent := range map[string]string{"xa-mot": "tinh-thu", "xa-hai": "tinh-thu", "xa-khac": "tinh-khac"} {
+		units[code] = get(`INSERT INTO units (code, name, level, parent_id) VALUES ($1, $2, 'commune', $3) RETURNING id`,
+			code, "Xã "+code, units[parent])
+	}
+	for _, code := range []string{"kinh-te", "van-hoa"} {
+		depts[code] = get(`INSERT INTO departments (unit_id, code, name) VALUES ($1, $2, $3) RETURNING id`,
+			units["xa-mot"], code, "Phòng "+code)
+	}
+	for _, x := range reportTickets {
+		var dept, rating any
+		if x.dept != "" {
+			dept = depts[x.dept]
+		}
+		if x.rating > 0 {
+			rating = x.rating
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO tickets (tracking_code, unit_id, department_id, channel, status,
+				body, village, created_at, updated_at, due_at, first_response_at, resolved_at, rating)
+			VALUES ($1, $2, $3, 'web', $4, $5, $6, $7, $7, $8, $9, $10, $11)`,
+			x.code, units[x.unit], dept, x.status, "Phản ánh "+x.code, x.village, reportAt(x.created), reportAt(x.due),
+			reportNull(x.firstResp), reportNull(x.resolve), rating); err != nil {
+			t.Fatalf("ticket %s: %v", x.code, err)
+		}
+	}
+	return units, depts
+}
+
+// reportWant is a period's figures and breakdowns computed in Go from the
+// fixture, the way the report defines them.
+type reportWant struct {
+	fig domain.Figures
+	by  map[string]map[string]domain.Breakdown // dimension → key → counts
+}
+
+func reportExpect(start, end, now time.Time, keep func(reportTicket) bool) reportWant {
+	cut := end
+	if now.Before(cut) {
+		cut = now
+	}
+	w := reportWant{by: map[string]map[string]domain.Breakdown{"department": {}, "unit": {}, "village": {}}}
+	var frh, rh []float64
+	var ratings []int
+	for _, x := range reportTickets {
+		if !keep(x) {
+			continue
+		}
+		created, due, resolved := reportAt(x.created), reportAt(x.due), reportAt(x.resolve)
+		rec := !created.Before(start) && created.Before(end)
+		res := x.resolve != "" && !resolved.Before(start) && resolved.Before(end)
+		onTime := res && !resolved.After(due)
+		open := (x.status == "new" || x.status == "assigned" || x.status == "in_progress" || x.status == "waiting_citizen") &&
+			created.Before(end)
+		overdue := open && x.status != "waiting_citizen" && due.Before(cut)
+		count := func(b domain.Breakdown) domain.Breakdown {
+			for _, c := range []struct {
+				yes bool
+				n   *int
+			}{{rec, &b.Received}, {res, &b.Resolved}, {onTime, &b.OnTime}, {overdue, &b.Overdue}} {
+				if c.yes {
+					*c.n++
+				}
+			}
+			return b
+		}
+		total := count(domain.Breakdown{})
+		w.fig.Received += total.Received
+		w.fig.Resolved += total.Resolved
+		w.fig.ResolvedOnTime += total.OnTime
+		w.fig.Overdue += total.Overdue
+		if open {
+			w.fig.Open++
+		}
+		if rec && x.firstResp != "" {
+			frh = append(frh, reportAt(x.firstResp).Sub(created).Hours())
+		}
+		if res {
+			rh = append(rh, resolved.Sub(created).Hours())
+			if x.rating > 0 {
+				ratings = append(ratings, x.rating)
+			}
+		}
+		if rec || res || open {
+			for dim, key := range map[string]string{"department": x.dept, "unit": x.unit, "village": x.village} {
+				if dim != "village" || key != "" {
+					w.by[dim][key] = count(w.by[dim][key])
+				}
+			}
+		}
+	}
+	w.fig.MedianFirstResponseHours, w.fig.MedianResolutionHours = reportMedian(frh), reportMedian(rh)
+	w.fig.Satisfaction.Count = len(ratings)
+	if len(ratings) > 0 {
+		sum := 0
+		for _, r := range ratings {
+			sum += r
+		}
+		w.fig.Satisfaction.Average = float64(sum) / float64(len(ratings))
+	}
+	return w
+}
+
+func reportMedian(v []float64) *float64 {
+	if len(v) == 0 {
+		return nil
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return &m
+}
+
+func checkReportFigures(t *testing.T, name string, got, want domain.Figures) {
+	t.Helper()
+	near := func(a, b float64) bool { return a-b < 0.006 && b-a < 0.006 }
+	nearPtr := func(a, b *float64) bool { return (a == nil && b == nil) || (a != nil && b != nil && near(*a, *b)) }
+	if got.Received != want.Received || got.Resolved != want.Resolved || got.ResolvedOnTime != want.ResolvedOnTime ||
+		got.Open != want.Open || got.Overdue != want.Overdue {
+		t.Errorf("%s: received/resolved/on time/open/overdue %d/%d/%d/%d/%d, want %d/%d/%d/%d/%d", name,
+			got.Received, got.Resolved, got.ResolvedOnTime, got.Open, got.Overdue,
+			want.Received, want.Resolved, want.ResolvedOnTime, want.Open, want.Overdue)
+	}
+	if !nearPtr(got.MedianFirstResponseHours, want.MedianFirstResponseHours) ||
+		!nearPtr(got.MedianResolutionHours, want.MedianResolutionHours) {
+		t.Errorf("%s: medians %v / %v, want %v / %v", name, got.MedianFirstResponseHours, got.MedianResolutionHours,
+			want.MedianFirstResponseHours, want.MedianResolutionHours)
+	}
+	if got.Satisfaction.Count != want.Satisfaction.Count || !near(got.Satisfaction.Average, want.Satisfaction.Average) {
+		t.Errorf("%s: satisfaction %+v, want %+v", name, got.Satisfaction, want.Satisfaction)
+	}
+}
+
+// checkReportBreakdown compares a breakdown with the expected counts by key
+// (a department's or unit's code, a village; "" for no department).
+func checkReportBreakdown(t *testing.T, name string, rows []domain.Breakdown, want map[string]domain.Breakdown) {
+	t.Helper()
+	got := map[string]domain.Breakdown{}
+	for _, r := range rows {
+		got[r.Key] = domain.Breakdown{Received: r.Received, Resolved: r.Resolved, OnTime: r.OnTime, Overdue: r.Overdue}
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s %q: %+v, want %+v", name, k, got[k], w)
+		}
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok && g != (domain.Breakdown{}) {
+			t.Errorf("%s %q: %+v, not expected", name, k, g)
+		}
+	}
+}
+
+// The figures of a report and of the previous period count each ticket once
+// however it enters them: received in the period, resolved in it after being
+// received long before, open since long before, or reopened with its old
+// resolution time; a province sums its communes and leaves other provinces
+// out; a head's report is its department's.
+func TestReportSummaryCountsEveryWayATicketEnters(t *testing.T) {
+	db := pgtest.New(t)
+	units, depts := reportFixture(t, db)
+	now := reportAt("11-03 09:00")
+	store := repository.NewStore(db, func() time.Time { return now })
+	ctx := context.Background()
+	october := domain.ReportRequest{From: reportAt("10-01 00:00"), To: reportAt("10-31 00:00")}
+	start, end := reportAt("10-01 00:00"), reportAt("11-01 00:00")
+	prevStart := reportAt("08-31 00:00")
+	kinhTe := depts["kinh-te"]
+
+	for _, c := range []struct {
+		name string
+		sc   domain.Scope
+		unit string
+		keep func(reportTicket) bool
+	}{
+		{"province", domain.Scope{Role: domain.RoleAdmin, UnitID: units["tinh-thu"]}, "",
+			func(x reportTicket) bool { return x.unit == "xa-mot" || x.unit == "xa-hai" }},
+		{"commune", domain.Scope{Role: domain.RoleLeader, UnitID: units["tinh-thu"]}, "xa-mot",
+			func(x reportTicket) bool { return x.unit == "xa-mot" }},
+		{"department", domain.Scope{Role: domain.RoleHead, UnitID: units["xa-mot"], DepartmentID: &kinhTe}, "",
+			func(x reportTicket) bool { return x.unit == "xa-mot" && x.dept == "kinh-te" }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req := october
+			req.Unit = c.unit
+			s, err := store.ReportSummary(ctx, c.sc, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := reportExpect(start, end, now, c.keep)
+			if want.fig.Received == 0 || want.fig.Resolved == 0 || want.fig.Overdue == 0 {
+				t.Fatalf("the fixture leaves %s without tickets: %+v", c.name, want.fig)
+			}
+			checkReportFigures(t, "october", s.Figures, want.fig)
+			if s.Previous == nil || s.Previous.From != "2026-08-31" || s.Previous.To != "2026-09-30" {
+				t.Fatalf("previous period %+v", s.Previous)
+			}
+			checkReportFigures(t, "previous", *s.Previous, reportExpect(prevStart, start, now, c.keep).fig)
+			checkReportBreakdown(t, "by department", s.ByDepartment, want.by["department"])
+			if c.name == "province" {
+				checkReportBreakdown(t, "by unit", s.ByUnit, want.by["unit"])
+			} else {
+				checkReportBreakdown(t, "by village", s.ByVillage, want.by["village"])
+			}
+			weekly := domain.WeekCount{}
+			for _, w := range s.Weekly {
+				weekly.Received += w.Received
+				weekly.Resolved += w.Resolved
+			}
+			if weekly.Received != s.Received || weekly.Resolved != s.Resolved || len(s.Weekly) != 5 {
+				t.Errorf("weekly %+v against %d received, %d resolved", s.Weekly, s.Received, s.Resolved)
+			}
+			if len(s.OverdueList) != s.Overdue {
+				t.Errorf("overdue list of %d, %d overdue", len(s.OverdueList), s.Overdue)
+			}
+		})
+	}
+}
