@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -16,21 +17,28 @@ import (
 )
 
 // Group commit for inbound messages (the webhooks), as intake_batch.go does
-// for intake: concurrent StoreInbound calls are stored in one transaction
-// that commits once, and each caller is answered only after that commit, so
-// a 200 still means committed. A flush, in one transaction:
+// for intake: concurrent StoreInbound calls are stored together and
+// committed once, and each caller is answered only after that commit, so a
+// 200 still means committed.
+//
+// A flush stores its messages in one transaction (storeTogether), which
 //
 //  1. takes the advisory lock of each sender of the batch (of the message
 //     itself when it has no sender) in one statement, in key order, so that
 //     two flushes never wait for each other in a cycle; a sender's messages
-//     are thus serialised with every other flush and single store;
-//  2. reads in one statement, with a snapshot taken after the locks, which
-//     messages were taken before and each sender's open ticket;
-//  3. inserts in one statement (insertBatch) the new tickets: the first
-//     message of each sender who has no open ticket;
-//  4. adds each other message to its sender's ticket, in the order the
-//     messages came (joinTicket: a follow-up, the rarer case);
-//  5. commits.
+//     are thus serialised with every other flush and single store, and the
+//     statements after it read what the lock's earlier holders committed;
+//  2. inserts in one statement the new tickets of the messages that make
+//     one, most of them: the first message of a sender who has no open
+//     ticket, not taken before (insertFirst, inbound_first.go);
+//  3. when messages are left (a follow-up, a redelivery, a sender's later
+//     message, one with attachments), reads in one statement which were
+//     taken before and each sender's ticket, inserts the new tickets among
+//     them in one statement (insertBatch), and adds each other message to
+//     its sender's ticket in the order they came (joinTicket);
+//  4. commits.
+//
+// The usual flush is thus four round trips for any number of messages.
 //
 // A message repeated within the batch is stored once; the others get its
 // ticket as a duplicate. When the transaction fails on anything but the
@@ -83,6 +91,7 @@ type inboundBatcher struct {
 	// beforeFlush, for tests, runs in the flush before its transaction with
 	// the number of messages taken.
 	beforeFlush func(rows int)
+	storedFirst atomic.Int64 // messages insertFirst stored, for tests
 }
 
 // inboundCall is one caller's message and, once done is closed, its answer.
@@ -234,13 +243,12 @@ func dedupeInbound(batch []*inboundCall) []*inboundCall {
 // transaction, and sets their answers once it has committed. It returns the
 // transaction's error, having answered none.
 func (b *inboundBatcher) storeTogether(ctx context.Context, calls []*inboundCall) error {
-	lock, err := b.prepared(ctx, lockInbound)
-	if err != nil {
-		return err
-	}
-	state, err := b.prepared(ctx, inboundStates)
-	if err != nil {
-		return err
+	var stmts [3]*sqlx.Stmt
+	for i, q := range [...]string{lockInbound, newTicketsInsert, inboundStates} {
+		var err error
+		if stmts[i], err = b.prepared(ctx, q); err != nil {
+			return err
+		}
 	}
 	insert, err := b.s.intake().prepared(ctx)
 	if err != nil {
@@ -251,25 +259,36 @@ func (b *inboundBatcher) storeTogether(ctx context.Context, calls []*inboundCall
 		return mapError(err, "")
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	if _, err := tx.StmtxContext(ctx, lock).ExecContext(ctx, lockArgs(calls)...); err != nil {
+	if _, err := tx.StmtxContext(ctx, stmts[0]).ExecContext(ctx, lockArgs(calls)...); err != nil {
 		return mapError(err, "")
 	}
-	states, err := readStates(ctx, tx.StmtxContext(ctx, state), calls)
+	first, rest, err := b.insertFirst(ctx, tx.StmtxContext(ctx, stmts[1]), calls)
 	if err != nil {
 		return err
 	}
-	steps := planInbound(calls, states)
-	if err := b.createTickets(ctx, tx, tx.StmtxContext(ctx, insert), steps); err != nil {
-		return err
-	}
-	if err := b.joinThreads(ctx, tx, steps); err != nil {
-		return err
+	var steps []inboundStep
+	if len(rest) > 0 {
+		states, err := readStates(ctx, tx.StmtxContext(ctx, stmts[2]), rest)
+		if err != nil {
+			return err
+		}
+		steps = planInbound(rest, states)
+		if err := b.createTickets(ctx, tx, tx.StmtxContext(ctx, insert), steps); err != nil {
+			return err
+		}
+		if err := b.joinThreads(ctx, tx, steps); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return mapError(err, "")
 	}
-	for i, c := range calls {
-		c.res, c.err = steps[i].res, nil
+	b.storedFirst.Add(int64(len(first)))
+	for c, id := range first {
+		c.res, c.err = domain.InboundResult{Outcome: domain.InboundCreated, TicketID: id}, nil
+	}
+	for _, st := range steps {
+		st.c.res, st.c.err = st.res, nil
 	}
 	return nil
 }
@@ -399,7 +418,7 @@ func planInbound(calls []*inboundCall, states []inboundState) []inboundStep {
 		}
 		st.fi = domain.InboundFeedback(c.in)
 		if c.in.SenderID != "" {
-			k := fmt.Sprintf("%d\x00%s\x00%s", c.acc.UnitID, c.in.Channel, c.in.SenderID)
+			k := threadKey(c)
 			if th, ok := threads[k]; ok { // a later message of a sender seen in this batch
 				st.thread, st.join = th, true
 				continue
@@ -535,7 +554,7 @@ func (b *inboundBatcher) joinThreads(ctx context.Context, tx *sqlx.Tx, steps []i
 // lookup, the locks, the states), so that a broken query fails at start-up
 // rather than at the first message. It returns the database's error.
 func (s *Store) PrepareInbound(ctx context.Context) error {
-	for _, q := range []string{accountByExternal, lockInbound, inboundStates} {
+	for _, q := range []string{accountByExternal, lockInbound, newTicketsInsert, inboundStates} {
 		if _, err := s.inbound.prepared(ctx, q); err != nil {
 			return err
 		}

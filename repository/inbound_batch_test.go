@@ -198,6 +198,9 @@ func TestInboundConcurrentMessagesShareOneFlush(t *testing.T) {
 	if sizes := g.flushSizes(); len(sizes) != 2 || sizes[0] != 1 || sizes[1] != 20 {
 		t.Fatalf("flushes of %v messages, want [1 20]", sizes)
 	}
+	if n := repository.InboundStoredFirst(e.store); n != 21 {
+		t.Fatalf("%d messages stored in one round trip, want all 21", n)
+	}
 	if n := e.count(`SELECT count(*) FROM tickets t WHERE channel = 'facebook_message' AND channel_account_id = $1
 		AND (SELECT array_agg(type ORDER BY id) FROM ticket_events WHERE ticket_id = t.id) = ARRAY['created', 'routed']`,
 		e.acc.ID); n != 21 {
@@ -253,6 +256,9 @@ func TestInboundRedeliveryWithinAndAcrossFlushes(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM ticket_events`); n != 6 {
 		t.Fatalf("%d events, want the 6 first events of 3 tickets", n)
+	}
+	if n := repository.InboundStoredFirst(e.store); n != 3 {
+		t.Fatalf("%d messages stored in one round trip, want the 3 new ones", n)
 	}
 	// And once more after all that.
 	again, err := e.store.StoreInbound(ctx, e.acc, y)
@@ -322,6 +328,23 @@ func TestInboundSenderMessagesThreadWithinAFlush(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM tickets`); n != 3 {
 		t.Fatalf("%d tickets, want 3", n)
+	}
+	// In one round trip: the open ticket, the held message and the new
+	// sender's first; the follow-ups in the transaction.
+	if n := repository.InboundStoredFirst(e.store); n != 3 {
+		t.Fatalf("%d messages stored in one round trip, want 3", n)
+	}
+	// A follow-up delivered again, alone, is a duplicate of its event, even
+	// once its ticket is closed (when it would no longer join it).
+	if _, err := e.db.Exec(`UPDATE tickets SET status = 'closed' WHERE id = $1`, newTicket); err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.store.StoreInbound(ctx, e.acc, ins[5])
+	if err != nil || again.Outcome != domain.InboundDuplicate || again.TicketID != newTicket {
+		t.Fatalf("%s again: %+v %v", ins[5].ExternalID, again, err)
+	}
+	if n := e.count(`SELECT count(*) FROM tickets`); n != 3 {
+		t.Fatalf("%d tickets after a redelivered follow-up, want 3", n)
 	}
 }
 
@@ -394,50 +417,55 @@ func TestInboundCrossedSendersInConcurrentFlushes(t *testing.T) {
 }
 
 // A message the database refuses fails alone: the others of its flush are
-// stored, once each.
+// stored, once each, whether the refusal comes in the first round trip (a
+// message id that is not UTF-8) or in the transaction (an attachment with a
+// NUL).
 func TestInboundBadMessageFailsAloneInItsFlush(t *testing.T) {
 	t.Parallel()
-	e := newInboundEnv(t)
-	ctx := context.Background()
-	joinTo, err := e.store.StoreInbound(ctx, e.acc, message("s-open", "m-open", "Phản ánh đang mở"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := holdInboundFlushes(t, e.store, 1, 1)
-	first := e.storeAsync(ctx, message("s-0", "m-0", "Giữ chỗ"))
-	g.wait(0)
-	bad := message("s-bad", "m-bad", "Ảnh chụp hiện trường")
-	bad.Attachments = []domain.Attachment{{Type: "image", URL: "https://example.vn/a\x00.jpg"}} // refused by PostgreSQL
-	chans := e.queueInOrder(ctx, message("s-1", "m-1", "Tin một"), bad, message("s-open", "m-open-2", "Bổ sung"),
-		message("s-1", "m-1b", "Tin một, bổ sung"), message("", "m-2", "Tin hai"))
-	g.release(0)
-	if r := <-first; r.err != nil {
-		t.Fatal(r.err)
-	}
-	var rs []inboundResult
-	for _, ch := range chans {
-		rs = append(rs, <-ch)
-	}
-	if domain.ErrorCode(rs[1].err) != domain.EINVALID {
-		t.Fatalf("bad message: %+v %v, want invalid_input", rs[1].res, rs[1].err)
-	}
-	want := []domain.InboundOutcome{domain.InboundCreated, "", domain.InboundJoined, domain.InboundJoined, domain.InboundCreated}
-	for i, r := range rs {
-		if i != 1 && (r.err != nil || r.res.Outcome != want[i]) {
-			t.Fatalf("message %d: %+v %v, want %s", i, r.res, r.err, want[i])
+	badID := message("s-bad", "m-bad-\xff", "Mã tin nhắn hỏng")
+	badAttachment := message("s-bad", "m-bad", "Ảnh chụp hiện trường")
+	badAttachment.Attachments = []domain.Attachment{{Type: "image", URL: "https://example.vn/a\x00.jpg"}}
+	for _, bad := range []domain.Inbound{badID, badAttachment} {
+		e := newInboundEnv(t)
+		ctx := context.Background()
+		joinTo, err := e.store.StoreInbound(ctx, e.acc, message("s-open", "m-open", "Phản ánh đang mở"))
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if rs[2].res.TicketID != joinTo.TicketID || rs[3].res.TicketID != rs[0].res.TicketID {
-		t.Fatalf("threads: %+v", rs)
-	}
-	if n := e.count(`SELECT count(*) FROM tickets`); n != 4 {
-		t.Fatalf("%d tickets, want 4 (the open one, the held one, m-1, m-2)", n)
-	}
-	if n := e.count(`SELECT count(*) FROM tickets WHERE external_id = 'm-bad'`); n != 0 {
-		t.Fatal("the refused message is stored")
-	}
-	if n := e.count(`SELECT count(*) FROM ticket_events WHERE type = 'citizen_message'`); n != 2 {
-		t.Fatalf("%d follow-ups, want 2", n)
+		g := holdInboundFlushes(t, e.store, 1, 1)
+		first := e.storeAsync(ctx, message("s-0", "m-0", "Giữ chỗ"))
+		g.wait(0)
+		chans := e.queueInOrder(ctx, message("s-1", "m-1", "Tin một"), bad, message("s-open", "m-open-2", "Bổ sung"),
+			message("s-1", "m-1b", "Tin một, bổ sung"), message("", "m-2", "Tin hai"))
+		g.release(0)
+		if r := <-first; r.err != nil {
+			t.Fatal(r.err)
+		}
+		var rs []inboundResult
+		for _, ch := range chans {
+			rs = append(rs, <-ch)
+		}
+		if domain.ErrorCode(rs[1].err) != domain.EINVALID {
+			t.Fatalf("%q: %+v %v, want invalid_input", bad.ExternalID, rs[1].res, rs[1].err)
+		}
+		want := []domain.InboundOutcome{domain.InboundCreated, "", domain.InboundJoined, domain.InboundJoined, domain.InboundCreated}
+		for i, r := range rs {
+			if i != 1 && (r.err != nil || r.res.Outcome != want[i]) {
+				t.Fatalf("%q: message %d: %+v %v, want %s", bad.ExternalID, i, r.res, r.err, want[i])
+			}
+		}
+		if rs[2].res.TicketID != joinTo.TicketID || rs[3].res.TicketID != rs[0].res.TicketID {
+			t.Fatalf("%q: threads: %+v", bad.ExternalID, rs)
+		}
+		if n := e.count(`SELECT count(*) FROM tickets`); n != 4 {
+			t.Fatalf("%q: %d tickets, want 4 (the open one, the held one, m-1, m-2)", bad.ExternalID, n)
+		}
+		if n := e.count(`SELECT count(*) FROM tickets WHERE citizen_external_id = 's-bad'`); n != 0 {
+			t.Fatalf("%q: the refused message is stored", bad.ExternalID)
+		}
+		if n := e.count(`SELECT count(*) FROM ticket_events WHERE type = 'citizen_message'`); n != 2 {
+			t.Fatalf("%q: %d follow-ups, want 2", bad.ExternalID, n)
+		}
 	}
 }
 

@@ -33,3 +33,7 @@ func InboundQueued(s *Store) int {
 	}
 	return n
 }
+
+// InboundStoredFirst returns how many messages the flushes' first insert
+// (one statement for the usual new tickets) stored.
+func InboundStoredFirst(s *Store) int { return int(s.inbound.storedFirst.Load()) }
