@@ -244,13 +244,6 @@ CREATE INDEX tickets_assignee_open ON tickets (assignee_id, due_at, id)
 CREATE INDEX tickets_unit_due ON tickets (unit_id, due_at, id);
 CREATE INDEX tickets_unit_created ON tickets (unit_id, created_at);
 CREATE INDEX tickets_unit_resolved ON tickets (unit_id, resolved_at) WHERE resolved_at IS NOT NULL;
--- A report over many units (a province): the tickets received in a period, those resolved in
--- it but received before it, and the open ones received before it (read from the index alone).
-CREATE INDEX tickets_created ON tickets (created_at);
-CREATE INDEX tickets_resolved_created ON tickets (resolved_at, created_at) WHERE resolved_at IS NOT NULL;
-CREATE INDEX tickets_open_created ON tickets (created_at)
-    INCLUDE (unit_id, department_id, category_id, status, due_at, resolved_at, channel, kind, village)
-    WHERE status IN ('new', 'assigned', 'in_progress', 'waiting_citizen');
 -- The deadline watch.
 CREATE INDEX tickets_due_open ON tickets (due_at)
     WHERE status IN ('new', 'assigned', 'in_progress');
