@@ -40,6 +40,7 @@ func (s *Store) Invalidate() {
 	s.cache.names = nil
 	s.cache.checkedAt = time.Time{}
 	s.cache.mu.Unlock()
+	s.inbound.accounts.drop() // a unit deactivated takes its pages and OAs with it
 }
 
 // fresh drops the cache when the database's config_version has moved.

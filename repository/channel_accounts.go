@@ -42,11 +42,18 @@ const channelScope = `$2 = 'admin' AND a.unit_id IN (SELECT unit_subtree($1))`
 var errChannelNotFound = domain.NotFound("kênh", "channel account")
 
 // ChannelAccountByExternal returns the active account of platform with the
-// page or OA id accountID, tokens sealed as stored. An unknown or
-// deactivated account is not_found; a database failure is unavailable or
-// internal.
+// page or OA id accountID, tokens sealed as stored, as read within the last
+// two seconds (at once after a change made through this Store: every
+// webhook delivery asks, see accountCache). An unknown or deactivated
+// account is not_found; a database failure is unavailable or internal.
 func (s *Store) ChannelAccountByExternal(ctx context.Context, platform domain.Platform, accountID string) (domain.ChannelAccount, error) {
-	stmt, err := s.inbound.prepared(ctx, accountByExternal) // every webhook delivery asks: prepared once
+	cache := s.inbound.accounts
+	acc, gen, ok := cache.get(platform, accountID)
+	if ok {
+		return acc, nil
+	}
+	readAt := time.Now()
+	stmt, err := s.inbound.prepared(ctx, accountByExternal)
 	if err != nil {
 		return domain.ChannelAccount{}, err
 	}
@@ -54,6 +61,7 @@ func (s *Store) ChannelAccountByExternal(ctx context.Context, platform domain.Pl
 	if err := stmt.GetContext(ctx, &r, string(platform), accountID); err != nil {
 		return domain.ChannelAccount{}, mapError(err, "kênh|channel account")
 	}
+	cache.put(platform, accountID, r.account(), readAt, gen)
 	return r.account(), nil
 }
 
@@ -217,6 +225,7 @@ func (s *Store) UpdateChannelAccount(ctx context.Context, sc *domain.Scope, id i
 			id, unitID, in.AppID, in.Name, nilIfEmpty(in.SecretKeyEnc), nilIfEmpty(in.AccessTokenEnc), active)
 		return mapError(err, "")
 	})
+	s.inbound.accounts.drop() // also when the transaction failed: it may have committed
 	if err != nil {
 		return domain.ChannelAccount{}, err
 	}
@@ -249,6 +258,7 @@ func (s *Store) DeleteChannelAccount(ctx context.Context, sc *domain.Scope, id i
 		_, err = tx.ExecContext(ctx, `UPDATE channel_accounts SET active = false WHERE id = $1`, id)
 		return mapError(err, "")
 	})
+	s.inbound.accounts.drop() // also when the transaction failed: it may have committed
 	if err != nil {
 		return false, domain.ChannelAccount{}, err
 	}

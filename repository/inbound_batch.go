@@ -17,35 +17,40 @@ import (
 )
 
 // Group commit for inbound messages (the webhooks), as intake_batch.go does
-// for intake: concurrent StoreInbound calls are stored together and
-// committed once, and each caller is answered only after that commit, so a
-// 200 still means committed.
+// for intake: concurrent StoreInbound calls are stored together, committed
+// once, and each caller is answered only after that commit, so a 200 still
+// means committed. A flush stores its batch in two steps.
 //
-// A flush stores its messages in one transaction (storeTogether), which
+// First, in one round trip (storeFirst, inbound_first.go), the usual
+// message: one that makes a new ticket (a comment, a sender's first
+// message). Under the advisory locks of the batch's senders, one statement
+// inserts the ticket of the first message of each sender when the message
+// was not taken before and the sender has no open ticket.
 //
-//  1. takes the advisory lock of each sender of the batch (of the message
-//     itself when it has no sender) in one statement, in key order, so that
-//     two flushes never wait for each other in a cycle; a sender's messages
-//     are thus serialised with every other flush and single store, and the
-//     statements after it read what the lock's earlier holders committed;
-//  2. inserts in one statement the new tickets of the messages that make
-//     one, most of them: the first message of a sender who has no open
-//     ticket, not taken before (insertFirst, inbound_first.go);
-//  3. when messages are left (a follow-up, a redelivery, a sender's later
-//     message, one with attachments), reads in one statement which were
-//     taken before and each sender's ticket, inserts the new tickets among
-//     them in one statement (insertBatch), and adds each other message to
-//     its sender's ticket in the order they came (joinTicket);
-//  4. commits.
+// Then, when messages are left (a follow-up, a redelivery, a sender's
+// later messages, one with attachments), one transaction (storeTogether):
 //
-// The usual flush is thus four round trips for any number of messages.
+//  1. takes the advisory locks of the messages' senders in one statement;
+//  2. reads in one statement, with a snapshot taken after the locks, which
+//     messages were taken before and each sender's open ticket;
+//  3. inserts in one statement (insertBatch) the new tickets: the first
+//     message of each sender who has no open ticket;
+//  4. adds each other message to its sender's ticket, in the order the
+//     messages came (joinTicket);
+//  5. commits.
 //
-// A message repeated within the batch is stored once; the others get its
-// ticket as a duplicate. When the transaction fails on anything but the
-// connection or the deadline (a message's data, a deadlock with another
-// writer), it is rolled back and each message is stored alone, in a
-// transaction of its own (storeMessage), so that an error belongs to its
-// message and the others are stored.
+// Both steps take the advisory lock of each sender (of the message itself
+// when it has no sender, see messageLockSpace) as storeMessage does, in key
+// order, so that two flushes never wait for each other in a cycle; a
+// sender's messages are thus serialised with every other flush and single
+// store, and the statements after the locks see what their earlier
+// holders committed. A message repeated within the batch is stored once;
+// the others get its ticket as a duplicate. When a step fails on anything
+// but the connection or the deadline (a message's data, a deadlock with
+// another writer), nothing of it is committed: after the first step the
+// transaction tries the whole batch, and after the transaction each message
+// is stored alone, in a transaction of its own (storeMessage), so that an
+// error belongs to its message and the others are stored.
 //
 // Leading is as in intake: no timer; a call that finds fewer than
 // maxFlushes flushes in flight starts one, which takes everything queued
@@ -63,9 +68,9 @@ import (
 
 const (
 	maxInboundRows = 64 // messages per transaction
-	// transactions in flight: one flush is several round trips, so with
-	// one at a time more messages share each (measured: with two, more
-	// flushes of fewer messages cost more CPU per message and were slower)
+	// flushes in flight: with one at a time more messages share each round
+	// trip and commit (measured: with two, flushes of fewer messages cost
+	// more database time per message, and webhooks were slower)
 	maxInboundFlushes   = 1
 	inboundFlushTimeout = 10 * time.Second // one flush: what the longest platform waits for its answer
 	// messageLockSpace is the first key of the advisory lock of a message
@@ -88,10 +93,12 @@ type inboundBatcher struct {
 	prepMu sync.Mutex
 	stmts  map[string]*sqlx.Stmt // the webhooks' statements, prepared once per pool, by query
 
+	accounts *accountCache // the accounts deliveries name
+
 	// beforeFlush, for tests, runs in the flush before its transaction with
 	// the number of messages taken.
 	beforeFlush func(rows int)
-	storedFirst atomic.Int64 // messages insertFirst stored, for tests
+	storedFirst atomic.Int64 // messages storeFirst stored, for tests
 }
 
 // inboundCall is one caller's message and, once done is closed, its answer.
@@ -109,7 +116,7 @@ type inboundCall struct {
 }
 
 func newInboundBatcher(s *Store) *inboundBatcher {
-	return &inboundBatcher{s: s, maxFlushes: maxInboundFlushes, maxRows: maxInboundRows}
+	return &inboundBatcher{s: s, maxFlushes: maxInboundFlushes, maxRows: maxInboundRows, accounts: newAccountCache()}
 }
 
 // store stores c's message through the next flush and returns what was
@@ -196,8 +203,17 @@ func (b *inboundBatcher) flush(batch []*inboundCall) {
 		b.beforeFlush(len(batch))
 	}
 	calls := dedupeInbound(batch)
-	if err := b.storeTogether(ctx, calls); err != nil {
-		b.storeEachAlone(ctx, calls, err)
+	rest, err := b.storeFirst(ctx, calls)
+	switch {
+	case err != nil && isFatal(err):
+		rest = calls
+	case err != nil: // the transaction, with parameters, tells whose error it is
+		rest, err = calls, b.storeTogether(ctx, calls)
+	case len(rest) > 0:
+		err = b.storeTogether(ctx, rest)
+	}
+	if err != nil {
+		b.storeEachAlone(ctx, rest, err)
 	}
 	for _, c := range batch { // repeated within the batch: the first's ticket, as a redelivery
 		if f := c.follows; f != nil {
@@ -243,12 +259,13 @@ func dedupeInbound(batch []*inboundCall) []*inboundCall {
 // transaction, and sets their answers once it has committed. It returns the
 // transaction's error, having answered none.
 func (b *inboundBatcher) storeTogether(ctx context.Context, calls []*inboundCall) error {
-	var stmts [3]*sqlx.Stmt
-	for i, q := range [...]string{lockInbound, newTicketsInsert, inboundStates} {
-		var err error
-		if stmts[i], err = b.prepared(ctx, q); err != nil {
-			return err
-		}
+	lock, err := b.prepared(ctx, lockInbound)
+	if err != nil {
+		return err
+	}
+	state, err := b.prepared(ctx, inboundStates)
+	if err != nil {
+		return err
 	}
 	insert, err := b.s.intake().prepared(ctx)
 	if err != nil {
@@ -259,33 +276,22 @@ func (b *inboundBatcher) storeTogether(ctx context.Context, calls []*inboundCall
 		return mapError(err, "")
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	if _, err := tx.StmtxContext(ctx, stmts[0]).ExecContext(ctx, lockArgs(calls)...); err != nil {
+	if _, err := tx.StmtxContext(ctx, lock).ExecContext(ctx, lockArgs(calls)...); err != nil {
 		return mapError(err, "")
 	}
-	first, rest, err := b.insertFirst(ctx, tx.StmtxContext(ctx, stmts[1]), calls)
+	states, err := readStates(ctx, tx.StmtxContext(ctx, state), calls)
 	if err != nil {
 		return err
 	}
-	var steps []inboundStep
-	if len(rest) > 0 {
-		states, err := readStates(ctx, tx.StmtxContext(ctx, stmts[2]), rest)
-		if err != nil {
-			return err
-		}
-		steps = planInbound(rest, states)
-		if err := b.createTickets(ctx, tx, tx.StmtxContext(ctx, insert), steps); err != nil {
-			return err
-		}
-		if err := b.joinThreads(ctx, tx, steps); err != nil {
-			return err
-		}
+	steps := planInbound(calls, states)
+	if err := b.createTickets(ctx, tx, tx.StmtxContext(ctx, insert), steps); err != nil {
+		return err
+	}
+	if err := b.joinThreads(ctx, tx, steps); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return mapError(err, "")
-	}
-	b.storedFirst.Add(int64(len(first)))
-	for c, id := range first {
-		c.res, c.err = domain.InboundResult{Outcome: domain.InboundCreated, TicketID: id}, nil
 	}
 	for _, st := range steps {
 		st.c.res, st.c.err = st.res, nil

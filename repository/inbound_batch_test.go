@@ -615,3 +615,89 @@ func (p *cutProxy) cut() {
 	}
 	p.conns = nil
 }
+
+// The account a delivery names is read once and kept: a change through the
+// store is seen at once, one made elsewhere (another server) once the
+// account is too old to use.
+func TestInboundAccountLookupIsCached(t *testing.T) {
+	t.Parallel()
+	e := newInboundEnv(t)
+	ctx := context.Background()
+	lookup := func() (domain.ChannelAccount, error) {
+		return e.store.ChannelAccountByExternal(ctx, domain.PlatformFacebook, "104857600123456")
+	}
+	if acc, err := lookup(); err != nil || acc.ID != e.acc.ID || acc.UnitCode != "xuan-lung" {
+		t.Fatalf("lookup: %+v %v", acc, err)
+	}
+	// Another server renames and deactivates it: not seen until the account expires here.
+	if _, err := e.db.Exec(`UPDATE channel_accounts SET name = 'Trang mới', active = false WHERE id = $1`, e.acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if acc, err := lookup(); err != nil || acc.Name == "Trang mới" {
+		t.Fatalf("read again at once: %+v %v, want the kept account", acc, err)
+	}
+	repository.ExpireInboundAccounts(e.store)
+	if _, err := lookup(); !domain.IsNotFound(err) {
+		t.Fatalf("after it expired: %v, want not_found", err)
+	}
+	// An account not found is not kept: active again elsewhere, it is seen at once.
+	if _, err := e.db.Exec(`UPDATE channel_accounts SET active = true WHERE id = $1`, e.acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if acc, err := lookup(); err != nil || acc.Name != "Trang mới" {
+		t.Fatalf("active again: %+v %v", acc, err)
+	}
+	// A change through the store: seen at once.
+	secret := []byte{7, 7}
+	if _, err := e.store.UpdateChannelAccount(ctx, nil, e.acc.ID, domain.ChannelAccountUpdate{SecretKeyEnc: &secret}); err != nil {
+		t.Fatal(err)
+	}
+	acc, err := lookup()
+	if err != nil || string(acc.SecretKeyEnc) != "\x07\x07" {
+		t.Fatalf("after a new secret: %+v %v", acc, err)
+	}
+	acc.SecretKeyEnc[0] = 9 // a caller's copy: the kept one is not touched
+	if again, _ := lookup(); string(again.SecretKeyEnc) != "\x07\x07" {
+		t.Fatalf("the kept secret changed with a caller's copy: %v", again.SecretKeyEnc)
+	}
+	// A unit deactivated through the store takes its pages with it at once.
+	if _, err := e.db.Exec(`UPDATE units SET active = false WHERE code = 'xuan-lung'`); err != nil {
+		t.Fatal(err)
+	}
+	e.store.Invalidate() // what an admin's change through the store does
+	if _, err := lookup(); !domain.IsNotFound(err) {
+		t.Fatalf("the unit deactivated: %v, want not_found", err)
+	}
+}
+
+// The first step's statements are prepared on each connection when first
+// used there, and again when gone (one of them or both).
+func TestInboundFirstStepPreparesItsStatements(t *testing.T) {
+	t.Parallel()
+	e := newInboundEnv(t)
+	e.db.SetMaxOpenConns(1) // the store and the test share one connection
+	ctx := context.Background()
+	prepared := func() int {
+		return e.count(`SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'caunoi_inbound_%'`)
+	}
+	if n := prepared(); n != 0 {
+		t.Fatalf("%d prepared before any message", n)
+	}
+	for i, drop := range []string{"", "DEALLOCATE caunoi_inbound_first", "DEALLOCATE ALL"} {
+		if drop != "" {
+			if _, err := e.db.Exec(drop); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res, err := e.store.StoreInbound(ctx, e.acc, message(fmt.Sprintf("s-%d", i), fmt.Sprintf("m-%d", i), "Tin nhắn"))
+		if err != nil || res.Outcome != domain.InboundCreated {
+			t.Fatalf("after %q: %+v %v", drop, res, err)
+		}
+		if n := prepared(); n != 2 {
+			t.Fatalf("after %q: %d statements prepared, want 2", drop, n)
+		}
+	}
+	if n := repository.InboundStoredFirst(e.store); n != 3 {
+		t.Fatalf("%d messages stored by the first step, want 3", n)
+	}
+}

@@ -37,3 +37,14 @@ func InboundQueued(s *Store) int {
 // InboundStoredFirst returns how many messages the flushes' first insert
 // (one statement for the usual new tickets) stored.
 func InboundStoredFirst(s *Store) int { return int(s.inbound.storedFirst.Load()) }
+
+// ExpireInboundAccounts makes every cached channel account too old to use.
+func ExpireInboundAccounts(s *Store) {
+	c := s.inbound.accounts
+	c.mu.Lock()
+	for k, e := range c.byKey {
+		e.readAt = e.readAt.Add(-c.maxAge)
+		c.byKey[k] = e
+	}
+	c.mu.Unlock()
+}

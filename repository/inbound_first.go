@@ -2,19 +2,39 @@ package repository
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"caunoi/domain"
 )
 
-// The usual inbound message makes a new ticket (a comment, a first
-// message): a flush, under its locks, inserts those in one statement
-// before anything else, without reading the messages' state first.
+// The first step of an inbound flush stores the usual messages, those that
+// make a new ticket, in one round trip, as intake's one statement does: a
+// transaction of its own (BEGIN, the locks, the insert, COMMIT) would be
+// four, and on this machine each costs as much database time as the
+// insert.
+//
+// The round trip is one simple query of two statements, which PostgreSQL
+// runs as one implicit transaction and commits before it answers:
+//
+//	EXECUTE caunoi_inbound_lock('{…}', '{…}');
+//	EXECUTE caunoi_inbound_first('{…}', …)
+//
+// the senders' advisory locks (lockInbound), then newTicketsInsert. Each
+// statement of a simple query reads with a snapshot taken when it starts,
+// so the insert sees whatever the locks' earlier holders committed. A
+// simple query has no parameters: the arrays (as the prepared statements
+// take them) are written into it as quoted literals (pq.QuoteLiteral), and
+// the statements are prepared on the session (PREPARE), once per
+// connection, so that they are not planned each time. A connection that
+// has not prepared them answers 26000 (no such prepared statement),
+// nothing is done, and the query is sent again after the PREPAREs.
 
 // newTicketsInsert is insertBatch that inserts only the rows whose message
 // was not taken before and whose sender has no open ticket on the channel
@@ -32,6 +52,13 @@ var newTicketsInsert = mustReplace(insertBatch, "\n\tFROM i\n\tON CONFLICT DO NO
 	ON CONFLICT DO NOTHING
 `)
 
+// The session's prepared statements of the first step (their names are
+// not lib/pq's, which are numbers).
+var firstStepStatements = []struct{ name, query string }{
+	{"caunoi_inbound_lock", lockInbound},
+	{"caunoi_inbound_first", newTicketsInsert},
+}
+
 // mustReplace returns s with old replaced by new, once; it panics (at
 // start-up) when s does not hold old once.
 func mustReplace(s, old, new string) string {
@@ -41,15 +68,52 @@ func mustReplace(s, old, new string) string {
 	return strings.Replace(s, old, new, 1)
 }
 
-// insertFirst inserts, through insert (newTicketsInsert in the flush's
-// transaction), the new tickets of the first message of each sender and of
-// each message without a sender, when the message was not taken before
-// and its sender has no open ticket. It returns those tickets' ids by
-// call, and the calls left, in order: a sender's later messages, those
-// with attachments (stored with the ticket by the rest of the flush), and
-// whatever the statement did not insert (a follow-up, a redelivery, a
-// tracking code that collided).
-func (b *inboundBatcher) insertFirst(ctx context.Context, insert *sqlx.Stmt, calls []*inboundCall) (map[*inboundCall]int64, []*inboundCall, error) {
+// storeFirst stores, in one round trip, the new tickets of the first
+// message of each sender (and of each message without a sender) when the
+// message was not taken before and its sender has no open ticket, and
+// answers those calls once committed. It returns the calls it did not
+// answer, in order: a sender's later messages, those with attachments
+// (stored with their ticket by the transaction), and whatever the
+// statement did not insert (a follow-up, a redelivery, a tracking code
+// that collided). On error it has answered none and nothing is committed,
+// unless the error is the connection's (then the platform's redelivery
+// finds what was).
+func (b *inboundBatcher) storeFirst(ctx context.Context, calls []*inboundCall) ([]*inboundCall, error) {
+	first, rows := firstMessages(calls)
+	if len(rows) == 0 {
+		return calls, nil
+	}
+	b.s.intake().drawCodes(rows, true)
+	query := "EXECUTE caunoi_inbound_lock(" + literals(lockArgs(first)) + ");\n" +
+		"EXECUTE caunoi_inbound_first(" + literals(batchArgs(rows)) + ")"
+	if strings.IndexByte(query, 0) >= 0 {
+		return calls, nil // a NUL cannot be written in a query: the transaction sends it as a parameter
+	}
+	inserted, err := b.runFirst(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	made := make(map[*inboundCall]bool, len(inserted))
+	for i, c := range first {
+		if id, ok := inserted[rows[i].row.code]; ok {
+			c.res, c.err = domain.InboundResult{Outcome: domain.InboundCreated, TicketID: id}, nil
+			made[c] = true
+		}
+	}
+	b.storedFirst.Add(int64(len(made)))
+	rest := calls[:0:0]
+	for _, c := range calls {
+		if !made[c] {
+			rest = append(rest, c)
+		}
+	}
+	return rest, nil
+}
+
+// firstMessages returns the calls whose message the first step may store,
+// with their tickets' rows: the first message of each sender, and each
+// message without a sender, but for those with attachments.
+func firstMessages(calls []*inboundCall) ([]*inboundCall, []*intakeCall) {
 	var first []*inboundCall
 	var rows []*intakeCall
 	senders := map[string]bool{}
@@ -71,27 +135,78 @@ func (b *inboundBatcher) insertFirst(ctx context.Context, insert *sqlx.Stmt, cal
 		first = append(first, c)
 		rows = append(rows, &intakeCall{row: newIntakeRow(c.cat, inboundTicket(c.acc, c.in, fi), c.now)})
 	}
-	if len(rows) == 0 {
-		return nil, calls, nil
-	}
-	b.s.intake().drawCodes(rows, true)
-	inserted, err := insertRows(ctx, insert, rows)
+	return first, rows
+}
+
+// runFirst runs the first step's query on one connection, preparing its
+// statements there when they are not, and returns the inserted tickets'
+// ids by tracking code, once the query's transaction has committed.
+func (b *inboundBatcher) runFirst(ctx context.Context, query string) (map[string]int64, error) {
+	conn, err := b.s.db.Conn(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, mapError(err, "")
 	}
-	made := make(map[*inboundCall]int64, len(inserted))
-	for i, c := range first {
-		if id, ok := inserted[rows[i].row.code]; ok {
-			made[c] = id
+	defer conn.Close()
+	inserted, err := queryFirst(ctx, conn, query)
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "26000" { // invalid_sql_statement_name: not prepared here
+		for _, st := range firstStepStatements {
+			_, err := conn.ExecContext(ctx, "PREPARE "+st.name+" AS "+st.query)
+			if err != nil && !(errors.As(err, &pqErr) && pqErr.Code == "42P05") { // duplicate_prepared_statement
+				return nil, fmt.Errorf("prepare %s: %w", st.name, mapError(err, ""))
+			}
 		}
+		inserted, err = queryFirst(ctx, conn, query)
 	}
-	rest := calls[:0:0]
-	for _, c := range calls {
-		if _, ok := made[c]; !ok {
-			rest = append(rest, c)
+	if err != nil {
+		return nil, mapError(err, "")
+	}
+	return inserted, nil
+}
+
+// queryFirst runs query (the locks' statement, then the insert's) and
+// reads the insert's rows to the end of the answer, which carries the
+// commit's outcome.
+func queryFirst(ctx context.Context, conn *sql.Conn, query string) (map[string]int64, error) {
+	res, err := conn.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	for res.Next() { // the locks' rows
+	}
+	if !res.NextResultSet() {
+		if err := res.Err(); err != nil {
+			return nil, err
 		}
+		return nil, errors.New("store new tickets: no answer after the locks")
 	}
-	return made, rest, nil
+	inserted := map[string]int64{}
+	for res.Next() {
+		var id int64
+		var code string
+		if err := res.Scan(&id, &code); err != nil {
+			return nil, err
+		}
+		inserted[code] = id
+	}
+	if err := res.Err(); err != nil {
+		return nil, err
+	}
+	return inserted, res.Close()
+}
+
+// literals writes args, each a string, as the quoted literals of an
+// EXECUTE's parameters.
+func literals(args []any) string {
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(pq.QuoteLiteral(a.(string)))
+	}
+	return b.String()
 }
 
 // threadKey is the identity of a message's sender within the unit and the
