@@ -53,7 +53,7 @@ func (s *Store) StoreInbound(ctx context.Context, acc domain.ChannelAccount, in 
 	if err != nil {
 		return domain.InboundResult{}, err
 	}
-	res, err := s.inbound.store(ctx, &inboundCall{cat: cat, acc: acc, in: in, now: s.now()})
+	res, err := s.inbound.store(ctx, newInboundCall(cat, acc, in, s.now()))
 	if err != nil {
 		return domain.InboundResult{}, fmt.Errorf("store %s message: %w", in.Channel, err)
 	}

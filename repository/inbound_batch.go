@@ -107,12 +107,35 @@ type inboundCall struct {
 	acc     domain.ChannelAccount
 	in      domain.Inbound
 	now     time.Time
+	fi      domain.FeedbackInput // the message as a feedback
+	row     *intakeRow           // the new ticket it would make, routed; nil with attachments
 	done    chan struct{}
 	follows *inboundCall // an earlier call of the batch with the same message
 	taken   bool         // in a flush: no longer withdrawn (guarded by mu)
 	gone    bool         // withdrawn by its caller (guarded by mu)
 	res     domain.InboundResult
 	err     error
+}
+
+// newInboundCall returns the call of a message of acc, read as a feedback
+// and, unless it has attachments, routed as the new ticket it would make:
+// by the caller, before the message is queued, rather than in the flush
+// that all wait for.
+func newInboundCall(cat *domain.Catalog, acc domain.ChannelAccount, in domain.Inbound, now time.Time) *inboundCall {
+	c := &inboundCall{cat: cat, acc: acc, in: in, now: now, fi: domain.InboundFeedback(in)}
+	if len(in.Attachments) == 0 {
+		row := newIntakeRow(cat, inboundTicket(acc, in, c.fi), now)
+		c.row = &row
+	}
+	return c
+}
+
+// ticketRow returns the new ticket the message would make.
+func (c *inboundCall) ticketRow() intakeRow {
+	if c.row != nil {
+		return *c.row
+	}
+	return newIntakeRow(c.cat, inboundTicket(c.acc, c.in, c.fi), c.now)
 }
 
 func newInboundBatcher(s *Store) *inboundBatcher {
@@ -422,7 +445,7 @@ func planInbound(calls []*inboundCall, states []inboundState) []inboundStep {
 			st.res = domain.InboundResult{Outcome: domain.InboundDuplicate, TicketID: *s.TakenEvent}
 			continue
 		}
-		st.fi = domain.InboundFeedback(c.in)
+		st.fi = c.fi
 		if c.in.SenderID != "" {
 			k := threadKey(c)
 			if th, ok := threads[k]; ok { // a later message of a sender seen in this batch
@@ -436,8 +459,7 @@ func planInbound(calls []*inboundCall, states []inboundState) []inboundStep {
 				continue
 			}
 		}
-		row := newIntakeRow(c.cat, inboundTicket(c.acc, c.in, st.fi), c.now)
-		st.new = &intakeCall{row: row}
+		st.new = &intakeCall{row: c.ticketRow()}
 	}
 	return steps
 }
