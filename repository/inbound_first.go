@@ -37,18 +37,23 @@ import (
 // nothing is done, and the query is sent again after the PREPAREs.
 
 // newTicketsInsert is insertBatch that inserts only the rows whose message
-// was not taken before and whose sender has no open ticket on the channel
-// of the unit with a message within domain.ThreadWindow: inboundStates'
-// conditions, on the row's own columns.
+// did not join a ticket before and whose sender has no open ticket on the
+// channel of the unit with a message within domain.ThreadWindow
+// (inboundStates' conditions, on the row's own columns); a message that
+// made a ticket before is skipped by the statement's ON CONFLICT. The
+// conditions are scalar subqueries, as in inboundStates, so that each is an
+// index probe per row: written as NOT EXISTS they became anti-joins, and on
+// a table the statistics still thought small the prepared (generic) plan
+// hashed all of tickets every flush.
 var newTicketsInsert = mustReplace(insertBatch, "\n\tFROM i\n\tON CONFLICT DO NOTHING\n", `
 	FROM i
-	WHERE NOT EXISTS (SELECT 1 FROM tickets x WHERE x.channel = i.channel AND x.external_id = i.external_id)
-	  AND NOT EXISTS (SELECT 1 FROM ticket_events x WHERE x.channel = i.channel AND x.external_id = i.external_id)
-	  AND NOT EXISTS (SELECT 1 FROM tickets x
+	WHERE (SELECT x.ticket_id FROM ticket_events x WHERE x.channel = i.channel AND x.external_id = i.external_id) IS NULL
+	  AND (SELECT x.id FROM tickets x
 		WHERE i.citizen_external_id <> '' AND x.citizen_external_id <> '' AND x.unit_id = i.unit_id
 		  AND x.citizen_external_id = i.citizen_external_id AND x.channel = i.channel
 		  AND x.status IN ('new', 'assigned', 'in_progress', 'waiting_citizen') AND x.merged_into IS NULL
-		  AND x.last_citizen_at > i.created_at - interval '`+strconv.FormatInt(int64(domain.ThreadWindow/time.Second), 10)+` seconds')
+		  AND x.last_citizen_at > i.created_at - interval '`+strconv.FormatInt(int64(domain.ThreadWindow/time.Second), 10)+` seconds'
+		LIMIT 1) IS NULL
 	ON CONFLICT DO NOTHING
 `)
 
