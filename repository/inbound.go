@@ -18,6 +18,12 @@ import (
 // one ticket instead of opening several.
 const senderLockSpace = 7275101
 
+// messageLockSpace is the first key of the advisory lock a flush takes for
+// a message without a sender (the second is a hash of its channel and id),
+// so that two flushes holding the same such message never deadlock on the
+// unique index (inbound_batch.go).
+const messageLockSpace = 7275102
+
 // StoreInbound stores a verified inbound message of a channel account and
 // says what it did:
 //
@@ -226,5 +232,13 @@ func (s *Store) commentChange(ctx context.Context, in domain.Inbound) (domain.In
 func senderKey(unitID int64, ch domain.Channel, sender string) int32 {
 	h := fnv.New32a()
 	fmt.Fprintf(h, "%d\x00%s\x00%s", unitID, ch, sender)
+	return int32(h.Sum32())
+}
+
+// messageKey hashes a message's channel and id into the second key of an
+// advisory lock.
+func messageKey(ch domain.Channel, externalID string) int32 {
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s\x00%s", ch, externalID)
 	return int32(h.Sum32())
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"hash/fnv"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -73,11 +72,6 @@ const (
 	// more database time per message, and webhooks were slower)
 	maxInboundFlushes   = 1
 	inboundFlushTimeout = 10 * time.Second // one flush: what the longest platform waits for its answer
-	// messageLockSpace is the first key of the advisory lock of a message
-	// without a sender (the second is a hash of its channel and id), so
-	// that two flushes holding the same such message never deadlock on the
-	// unique index.
-	messageLockSpace = 7275102
 )
 
 // inboundBatcher queues a Store's inbound messages and flushes them.
@@ -354,14 +348,6 @@ func lockArgs(calls []*inboundCall) []any {
 	}
 	a.close()
 	return []any{string(a.b[:split]), string(a.b[split:])}
-}
-
-// messageKey hashes a message's channel and id into the second key of an
-// advisory lock.
-func messageKey(ch domain.Channel, externalID string) int32 {
-	h := fnv.New32a()
-	fmt.Fprintf(h, "%s\x00%s", ch, externalID)
-	return int32(h.Sum32())
 }
 
 // inboundStates is inboundStateQuery for many messages given as parallel
