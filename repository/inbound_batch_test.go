@@ -701,3 +701,40 @@ func TestInboundFirstStepPreparesItsStatements(t *testing.T) {
 		t.Fatalf("%d messages stored by the first step, want 3", n)
 	}
 }
+
+// The first step reads after it holds the senders' locks: a message of a
+// sender whose earlier message another server is storing, not committed
+// yet, waits for that commit and then joins the ticket it made.
+func TestInboundFirstStepReadsAfterTheLocks(t *testing.T) {
+	t.Parallel()
+	e := newInboundEnv(t)
+	ctx := context.Background()
+	tx, err := e.db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	first, err := repository.StoreInboundIn(ctx, e.store, tx, e.acc, message("s-1", "m-1", "Mất điện cả xóm"))
+	if err != nil || first.Outcome != domain.InboundCreated {
+		t.Fatalf("the other server's message: %+v %v", first, err)
+	}
+	second := e.storeAsync(ctx, message("s-1", "m-2", "Vẫn chưa có điện"))
+	deadline := time.Now().Add(10 * time.Second)
+	for e.count(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the flush does not wait for the sender's lock")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r := <-second
+	if r.err != nil || r.res.Outcome != domain.InboundJoined || r.res.TicketID != first.TicketID {
+		t.Fatalf("the sender's next message: %+v %v, want joined to %d", r.res, r.err, first.TicketID)
+	}
+	if n := e.count(`SELECT count(*) FROM tickets`); n != 1 {
+		t.Fatalf("%d tickets, want 1", n)
+	}
+}

@@ -1,5 +1,13 @@
 package repository
 
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+
+	"caunoi/domain"
+)
+
 // Test hooks into the inbound batcher (inbound_batch.go), for the external
 // tests of this package.
 
@@ -47,4 +55,14 @@ func ExpireInboundAccounts(s *Store) {
 		c.byKey[k] = e
 	}
 	c.mu.Unlock()
+}
+
+// StoreInboundIn stores a message as a store of its own does, in tx, which
+// then holds the sender's lock until it ends.
+func StoreInboundIn(ctx context.Context, s *Store, tx *sqlx.Tx, acc domain.ChannelAccount, in domain.Inbound) (domain.InboundResult, error) {
+	cat, err := s.Catalog(ctx, acc.UnitID)
+	if err != nil {
+		return domain.InboundResult{}, err
+	}
+	return s.storeMessage(ctx, tx, cat, acc, in, s.now())
 }
