@@ -39,7 +39,7 @@ echo "static-checks: staticcheck ./... (.staticcheck.conf)"
 #  cmd/caunoi-bench: the benchmark tool a developer runs (subprocesses such as
 #       pgbench, result files under bench/); it is not part of the server.
 #  G115 where integers are converted on purpose: hash values folded into
-#       advisory lock keys (jobs/lock.go, repository/inbound.go and inbound_batch.go) and shard
+#       advisory lock keys (jobs/lock.go, repository/inbound.go) and shard
 #       indexes (ratelimit), glyph tables (reports/fonts.go), an ASCII rune
 #       guarded by utf8.RuneSelf (domain/text.go), generated demo and
 #       synthetic data (demo/, repository/synthetic.go).
@@ -58,7 +58,7 @@ echo "static-checks: staticcheck ./... (.staticcheck.conf)"
 #       names; `report -o` writes the report where the operator asks, 0644 like
 #       any output file; test fixtures read files under testdata/.
 rules="cmd/caunoi-bench/.*:*"
-rules+=";jobs/lock\.go:G115;repository/inbound\.go:G115;repository/inbound_batch\.go:G115;ratelimit/ratelimit\.go:G115;reports/fonts\.go:G115"
+rules+=";jobs/lock\.go:G115;repository/inbound\.go:G115;ratelimit/ratelimit\.go:G115;reports/fonts\.go:G115"
 rules+=";domain/text\.go:G115;demo/.*:G115,G404;repository/synthetic\.go:G115,G404;jobs/outbox\.go:G404"
 rules+=";secretbox/secretbox\.go:G407;channels/internal/sendhttp/sendhttp\.go:G704"
 rules+=";repository/apikeys\.go:G101;internal/apitest/.*:G101;domain/errors\.go:G101;cmd/caunoi/apikey\.go:G101"
