@@ -105,10 +105,9 @@ type inboundCall struct {
 	row     *intakeRow           // the new ticket it would make, routed; nil with attachments
 	done    chan struct{}
 	follows *inboundCall // an earlier call of the batch with the same message
-	taken   bool         // in a flush: no longer withdrawn (guarded by mu)
-	gone    bool         // withdrawn by its caller (guarded by mu)
-	res     domain.InboundResult
-	err     error
+	queued
+	res domain.InboundResult
+	err error
 }
 
 // newInboundCall returns the call of a message of acc, read as a feedback
@@ -183,19 +182,8 @@ func (b *inboundBatcher) lead() {
 // take removes up to maxRows live calls from the head of the queue and
 // marks them taken. b.mu is held.
 func (b *inboundBatcher) take() []*inboundCall {
-	var batch []*inboundCall
-	i := 0
-	for ; i < len(b.queue) && len(batch) < b.maxRows; i++ {
-		c := b.queue[i]
-		if c.gone {
-			continue
-		}
-		c.taken = true
-		batch = append(batch, c)
-	}
-	rest := copy(b.queue, b.queue[i:])
-	clear(b.queue[rest:])
-	b.queue = b.queue[:rest]
+	batch, rest := takeLive(b.queue, b.maxRows)
+	b.queue = rest
 	return batch
 }
 

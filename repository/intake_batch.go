@@ -80,10 +80,9 @@ type intakeCall struct {
 	row     intakeRow
 	done    chan struct{}
 	follows *intakeCall // an earlier call of the batch with the same external key
-	taken   bool        // in a flush: no longer withdrawn (guarded by mu)
-	gone    bool        // withdrawn by its caller (guarded by mu)
-	res     domain.Created
-	err     error
+	queued
+	res domain.Created
+	err error
 }
 
 func newIntakeBatcher(db *sqlx.DB) *intakeBatcher {
@@ -154,20 +153,34 @@ func (b *intakeBatcher) lead() {
 // take removes up to maxRows live calls from the head of the queue and
 // marks them taken. b.mu is held.
 func (b *intakeBatcher) take() []*intakeCall {
-	var batch []*intakeCall
+	batch, rest := takeLive(b.queue, b.maxRows)
+	b.queue = rest
+	return batch
+}
+
+// queued is a group-commit call's place in its batcher's queue (guarded by
+// the batcher's mu): taken once a flush has it, so its caller can no longer
+// withdraw it; gone once its caller has withdrawn it.
+type queued struct{ taken, gone bool }
+
+func (q *queued) slot() *queued { return q }
+
+// takeLive removes up to max calls that are not gone from the head of
+// queue, marks them taken and returns them with what is left of the queue
+// (the same array, emptied slots cleared). Intake and webhooks share it.
+func takeLive[C interface{ slot() *queued }](queue []C, max int) (batch, rest []C) {
 	i := 0
-	for ; i < len(b.queue) && len(batch) < b.maxRows; i++ {
-		c := b.queue[i]
-		if c.gone {
+	for ; i < len(queue) && len(batch) < max; i++ {
+		c := queue[i]
+		if c.slot().gone {
 			continue
 		}
-		c.taken = true
+		c.slot().taken = true
 		batch = append(batch, c)
 	}
-	rest := copy(b.queue, b.queue[i:])
-	clear(b.queue[rest:])
-	b.queue = b.queue[:rest]
-	return batch
+	n := copy(queue, queue[i:])
+	clear(queue[n:])
+	return batch, queue[:n]
 }
 
 // flush stores the batch and answers every call in it, even when it
