@@ -1,7 +1,9 @@
 package repository
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -45,18 +47,19 @@ type SyntheticResult struct {
 	Events   int
 	Routes   int           // routing decisions computed (the rest came from the cache)
 	Elapsed  time.Duration // the load: generating, copying, committing
-	Vacuum   time.Duration // VACUUM (ANALYZE) after the load
+	Vacuum   time.Duration // VACUUM (ANALYZE) after the load, which also merges the search indexes' pending entries
 	FirstID  int64
 	LastID   int64
 	Statuses map[domain.Status]int
 }
 
-// Rate returns the tickets stored per second.
+// Rate returns the tickets stored per second, counting the VACUUM after the
+// load: the load leaves part of the search indexes' work to it.
 func (r SyntheticResult) Rate() float64 {
-	if r.Elapsed <= 0 {
+	if r.Elapsed+r.Vacuum <= 0 {
 		return 0
 	}
-	return float64(r.Tickets) / r.Elapsed.Seconds()
+	return float64(r.Tickets) / (r.Elapsed + r.Vacuum).Seconds()
 }
 
 // syntheticChunk is how many tickets one COPY of tickets (followed by one
@@ -98,8 +101,10 @@ func (s *Store) LoadSynthetic(ctx context.Context, spec SyntheticSpec) (Syntheti
 	res.Elapsed = time.Since(start)
 	// What autovacuum would do soon after such a load, done now: fresh
 	// statistics, so the first queries are planned for the tables as they
-	// are, and the visibility map set, so index-only scans (the province's
-	// search) need not visit the table. Timed apart from the load.
+	// are, the visibility map set, so index-only scans (the province's
+	// search) need not visit the table, and the search indexes' pending
+	// entries merged (synPendingList). Timed apart from the load; Rate
+	// counts both.
 	vstart := time.Now()
 	if _, err := s.db.ExecContext(ctx, "VACUUM (ANALYZE) tickets, ticket_events"); err != nil {
 		return res, fmt.Errorf("vacuum after the load: %w", mapError(err, ""))
@@ -158,11 +163,19 @@ type routeGroup struct {
 
 // groupRoute is a routed text: the variant's text and where it went, in codes.
 type groupRoute struct {
+	text       *synText
+	category   string
+	department string
+	reply      string // the public answer, in COPY's text format
+}
+
+// synText is a variant of a sample message: its title and body, and its
+// folded words as ticket_search_vector makes them, computed once for all
+// the tickets that carry it.
+type synText struct {
 	title, body string
-	category    string
-	department  string
-	reason      string
-	keyword     string
+	copyFields  string // title, tab, body, in COPY's text format
+	vector      string // search_vector, in COPY's text format
 }
 
 type synPlanT struct {
@@ -173,6 +186,8 @@ type synPlanT struct {
 	cumHour  []float64 // cumulative weights of the hours of the period
 	firstID  int64
 	nowTrunc time.Time
+	texts    []synText // by textIndex
+	replies  map[string]string
 }
 
 func (s *Store) synPlan(ctx context.Context, spec SyntheticSpec) (*synPlanT, error) {
@@ -214,7 +229,74 @@ func (s *Store) synPlan(ctx context.Context, spec SyntheticSpec) (*synPlanT, err
 		p.cumUnit = append(p.cumUnit, total)
 	}
 	p.hourProfile()
+	if err := p.loadTexts(ctx, s.db); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// textIndex numbers the variants of message mi: opening pi, closing si,
+// without title (as the platforms give it) or with, in a ward or a commune.
+func textIndex(mi, pi, si int, noTitle, ward bool) int {
+	i := (mi*len(prefixes)+pi)*len(suffixes) + si
+	i *= 4
+	if noTitle {
+		i++
+	}
+	if ward {
+		i += 2
+	}
+	return i
+}
+
+// loadTexts makes every variant of the sample messages and has PostgreSQL
+// fold each one's words once, with the function the tickets' triggers use,
+// so the COPY carries the vector (the same value, computed per distinct
+// text rather than per ticket).
+func (p *synPlanT) loadTexts(ctx context.Context, db *sqlx.DB) error {
+	msgs := p.spec.Messages
+	p.texts = make([]synText, textIndex(len(msgs), 0, 0, false, false))
+	titles, bodies := make([]string, len(p.texts)), make([]string, len(p.texts))
+	for mi, m := range msgs {
+		for pi := range prefixes {
+			for si := range suffixes {
+				for _, noTitle := range []bool{false, true} {
+					for _, ward := range []bool{false, true} {
+						title, level := m.Title, "xã"
+						if noTitle {
+							title = ""
+						}
+						if ward {
+							level = "phường"
+						}
+						body := strings.ReplaceAll(prefixes[pi], "{dv}", level) + m.Body + strings.ReplaceAll(suffixes[si], "{dv}", level)
+						i := textIndex(mi, pi, si, noTitle, ward)
+						p.texts[i] = synText{title: title, body: body, copyFields: copyEscape(title) + "\t" + copyEscape(body)}
+						titles[i], bodies[i] = title, body
+					}
+				}
+			}
+		}
+	}
+	var vectors []string
+	if err := db.SelectContext(ctx, &vectors, `SELECT ticket_search_vector(x.title, x.body)::text
+		FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(title, body, n) ORDER BY x.n`,
+		pq.Array(titles), pq.Array(bodies)); err != nil {
+		return fmt.Errorf("synthetic: fold the texts: %w", mapError(err, ""))
+	}
+	if len(vectors) != len(p.texts) {
+		return fmt.Errorf("synthetic: %d vectors for %d texts", len(vectors), len(p.texts))
+	}
+	for i, v := range vectors {
+		p.texts[i].vector = copyEscape(v)
+	}
+	p.replies = map[string]string{}
+	for code, reply := range replies {
+		for _, level := range []string{"xã", "phường"} {
+			p.replies[code+"/"+level] = copyEscape(strings.ReplaceAll(reply, "{dv}", level))
+		}
+	}
+	return nil
 }
 
 // routingSignature names what a unit's routing depends on, in codes; a unit
@@ -271,24 +353,42 @@ var hourWeights = [24]float64{0.15, 0.08, 0.05, 0.05, 0.1, 0.3, 0.8, 1.4, 2.0, 2
 
 var dayWeights = [7]float64{0.55, 1.05, 1.0, 1.0, 1.0, 0.95, 0.7} // Sunday first
 
+// synPendingList is the search indexes' pending list for the load's
+// transactions: new entries are appended to it and merged into the GIN
+// indexes in bulk (by the load when it fills, the rest by the VACUUM after
+// it), which costs far less than inserting each ticket's words one by one.
+const synPendingList = "64MB"
+
 // load runs the COPY streams and commits them together.
 func (p *synPlanT) load(ctx context.Context, db *sqlx.DB) (SyntheticResult, error) {
 	chunks := (p.spec.N + syntheticChunk - 1) / syntheticChunk
 	workers := min(p.spec.Workers, chunks)
-	txs := make([]*sqlx.Tx, workers)
+	conns := make([]*sql.Conn, workers)
+	txs := make([]*sql.Tx, workers)
 	defer func() {
-		for _, tx := range txs {
+		for i, tx := range txs {
 			if tx != nil {
 				tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+			}
+			if conns[i] != nil {
+				conns[i].Close()
 			}
 		}
 	}()
 	for i := range txs {
-		tx, err := db.BeginTxx(ctx, nil)
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return SyntheticResult{}, mapError(err, "")
+		}
+		conns[i] = conn
+		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return SyntheticResult{}, mapError(err, "")
 		}
 		txs[i] = tx
+		if _, err := tx.ExecContext(ctx, "SET LOCAL gin_pending_list_limit = '"+synPendingList+"'"); err != nil {
+			return SyntheticResult{}, mapError(err, "")
+		}
 	}
 	results := make([]SyntheticResult, workers)
 	errs := make([]error, workers)
@@ -302,7 +402,7 @@ func (p *synPlanT) load(ctx context.Context, db *sqlx.DB) (SyntheticResult, erro
 			gen := p.newGen(uint64(w))
 			for c := w; c < chunks; c += workers {
 				lo, hi := c*syntheticChunk, min((c+1)*syntheticChunk, p.spec.N)
-				if err := gen.copyChunk(wctx, txs[w], lo, hi); err != nil {
+				if err := gen.copyChunk(wctx, conns[w], lo, hi); err != nil {
 					errs[w] = err
 					cancel()
 					return
@@ -344,16 +444,17 @@ type synGen struct {
 	rng      *rand.Rand
 	resolved map[uint64]*synRoute
 	due      map[dueKey]time.Time
-	events   []synEvent
-	row      []any
+	tickets  []byte // COPY text of tickets not yet sent
+	events   []byte // COPY text of the chunk's events
+	nEvents  int
 	res      SyntheticResult
 }
 
 // synRoute is a group's route resolved to one unit's ids.
 type synRoute struct {
 	gr       *groupRoute
-	catID    any // int64 or nil
-	deptID   any
+	catID    int64 // 0: none
+	deptID   int64
 	category domain.Category
 }
 
@@ -363,70 +464,68 @@ type dueKey struct {
 	day  int
 }
 
-type synEvent struct {
-	ticket  int64
-	typ     domain.EventType
-	body    string
-	public  bool
-	data    string
-	created time.Time
-}
-
 func (p *synPlanT) newGen(w uint64) *synGen {
 	return &synGen{p: p, rng: rand.New(rand.NewPCG(p.spec.Seed+w*7919, 0xca7)),
 		resolved: map[uint64]*synRoute{}, due: map[dueKey]time.Time{},
-		row: make([]any, len(ticketCopyColumns)), res: SyntheticResult{Statuses: map[domain.Status]int{}}}
+		res: SyntheticResult{Statuses: map[domain.Status]int{}}}
 }
 
 var ticketCopyColumns = []string{"id", "tracking_code", "unit_id", "department_id", "category_id", "kind",
 	"channel", "status", "priority", "title", "body", "citizen_name", "citizen_phone", "citizen_email",
 	"citizen_external_id", "address", "lat", "lng", "village", "public", "external_id", "thread_id",
 	"reception_day", "created_at", "updated_at", "deadline_unit", "due_at", "accept_due_at", "paused_at",
-	"first_response_at", "resolved_at", "closed_at", "last_citizen_at", "rating", "rating_comment", "rated_at"}
+	"first_response_at", "resolved_at", "closed_at", "last_citizen_at", "rating", "rating_comment", "rated_at",
+	"search_vector"}
 
 var eventCopyColumns = []string{"ticket_id", "type", "body", "public", "data", "created_at"}
 
-// copyChunk copies tickets [lo, hi) and then their events.
-func (g *synGen) copyChunk(ctx context.Context, tx *sqlx.Tx, lo, hi int) error {
-	st, err := tx.PrepareContext(ctx, copyIn("tickets", ticketCopyColumns))
-	if err != nil {
-		return mapError(err, "")
-	}
-	g.events = g.events[:0]
-	for i := lo; i < hi; i++ {
-		g.ticket(i)
-		if _, err := st.ExecContext(ctx, g.row...); err != nil {
-			st.Close()
-			return fmt.Errorf("copy tickets: %w", mapError(err, ""))
+var (
+	ticketCopy = copyIn("tickets", ticketCopyColumns)
+	eventCopy  = copyIn("ticket_events", eventCopyColumns)
+)
+
+// copyChunk copies tickets [lo, hi) and then their events, in conn's
+// transaction.
+func (g *synGen) copyChunk(ctx context.Context, conn *sql.Conn, lo, hi int) error {
+	g.events, g.nEvents = g.events[:0], 0
+	var err error
+	g.tickets, err = rawCopy(ctx, conn, ticketCopy, g.tickets, func(s *copyStream) error {
+		for i := lo; i < hi; i++ {
+			s.buf = g.ticket(s.buf, i)
+			if err := s.flush(); err != nil {
+				return err
+			}
 		}
-	}
-	if _, err := st.ExecContext(ctx); err != nil {
-		st.Close()
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("copy tickets: %w", mapError(err, ""))
 	}
-	if err := st.Close(); err != nil {
-		return mapError(err, "")
-	}
-	st, err = tx.PrepareContext(ctx, copyIn("ticket_events", eventCopyColumns))
-	if err != nil {
-		return mapError(err, "")
-	}
-	defer st.Close()
-	for _, e := range g.events {
-		if _, err := st.ExecContext(ctx, e.ticket, string(e.typ), e.body, e.public, e.data, e.created); err != nil {
-			return fmt.Errorf("copy events: %w", mapError(err, ""))
+	_, err = rawCopy(ctx, conn, eventCopy, nil, func(s *copyStream) error {
+		for rest := g.events; len(rest) > 0; {
+			n := len(rest)
+			if n > copyPiece {
+				n = copyPiece + bytes.IndexByte(rest[copyPiece:], '\n') + 1
+			}
+			s.buf = append(s.buf[:0], rest[:n]...)
+			rest = rest[n:]
+			if err := s.send(); err != nil {
+				return err
+			}
 		}
-	}
-	if _, err := st.ExecContext(ctx); err != nil {
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("copy events: %w", mapError(err, ""))
 	}
 	g.res.Tickets += hi - lo
-	g.res.Events += len(g.events)
+	g.res.Events += g.nEvents
 	return nil
 }
 
-// ticket fills g.row with ticket i (0-based) and queues its events.
-func (g *synGen) ticket(i int) {
+// ticket appends ticket i (0-based) to b as a COPY row and its events to
+// g.events.
+func (g *synGen) ticket(b []byte, i int) []byte {
 	p, rng := g.p, g.rng
 	id := p.firstID + int64(i)
 	u := p.units[sort.SearchFloat64s(p.cumUnit, rng.Float64()*p.cumUnit[len(p.cumUnit)-1])]
@@ -444,31 +543,85 @@ func (g *synGen) ticket(i int) {
 
 	life := simulate(rng, created, due, p.nowTrunc)
 	g.res.Statuses[life.status]++
+	c := g.citizen(u, id, channel, created, loc)
+	village := u.villages[rng.IntN(len(u.villages))]
+	public := rng.IntN(10) == 0
+	comment := ""
+	if life.rating > 0 && rng.IntN(3) == 0 {
+		comment = ratingComments[life.rating-1][rng.IntN(len(ratingComments[life.rating-1]))]
+	}
 
-	row := g.row
-	for j := range row {
-		row[j] = nil
-	}
-	row[0], row[1], row[2], row[3], row[4] = id, syntheticTrackingCode(id), u.cat.Unit.ID, r.deptID, r.catID
-	row[5], row[6], row[7], row[8] = string(kind), string(channel), string(life.status), 0
+	b = strconv.AppendInt(b, id, 10)
+	b = appendTrackingCode(append(b, '\t'), id)
+	b = strconv.AppendInt(append(b, '\t'), u.cat.Unit.ID, 10)
+	b = appendCopyID(append(b, '\t'), r.deptID)
+	b = appendCopyID(append(b, '\t'), r.catID)
+	b = append(append(b, '\t'), kind...)
+	b = append(append(b, '\t'), channel...)
+	b = append(append(b, '\t'), life.status...)
 	if r.category.Code == "thien-tai" || r.category.Code == "an-ninh" {
-		row[8] = 1
+		b = append(b, "\t1"...)
+	} else {
+		b = append(b, "\t0"...)
 	}
-	row[9], row[10] = r.gr.title, r.gr.body
-	g.citizen(row, u, id, channel, created, loc)
-	row[18], row[19] = u.villages[rng.IntN(len(u.villages))], rng.IntN(10) == 0
-	row[23], row[24], row[25], row[26], row[27] = created, life.updated, string(deadline.Unit), due, accept
-	row[32] = created
-	row[28], row[29], row[30], row[31] = timeOrNil(life.paused), timeOrNil(life.firstResponse),
-		timeOrNil(life.resolved), timeOrNil(life.closed)
-	row[34] = ""
+	b = append(append(b, '\t'), r.gr.text.copyFields...)
+	b = appendCopyText(append(b, '\t'), c.name)
+	b = appendCopyText(append(b, '\t'), c.phone)
+	b = appendCopyText(append(b, '\t'), c.email)
+	b = appendCopyText(append(b, '\t'), c.ext)
+	b = appendCopyText(append(b, '\t'), c.addr)
+	if c.located {
+		b = appendCopyFloat(append(b, '\t'), c.lat)
+		b = appendCopyFloat(append(b, '\t'), c.lng)
+	} else {
+		b = append(b, "\t\\N\t\\N"...)
+	}
+	b = appendCopyText(append(b, '\t'), village)
+	b = appendCopyBool(append(b, '\t'), public)
+	if c.external != "" {
+		b = appendCopyText(append(b, '\t'), c.external)
+	} else {
+		b = appendCopyNull(append(b, '\t'))
+	}
+	b = appendCopyText(append(b, '\t'), c.thread)
+	if !c.receptionDay.IsZero() {
+		b = appendCopyDate(append(b, '\t'), c.receptionDay)
+	} else {
+		b = appendCopyNull(append(b, '\t'))
+	}
+	b = appendCopyTime(append(b, '\t'), created)
+	b = appendCopyTime(append(b, '\t'), life.updated)
+	b = append(append(b, '\t'), deadline.Unit...)
+	b = appendCopyTime(append(b, '\t'), due)
+	b = appendCopyTime(append(b, '\t'), accept)
+	b = appendCopyTime(append(b, '\t'), life.paused)
+	b = appendCopyTime(append(b, '\t'), life.firstResponse)
+	b = appendCopyTime(append(b, '\t'), life.resolved)
+	b = appendCopyTime(append(b, '\t'), life.closed)
+	b = appendCopyTime(append(b, '\t'), created) // last_citizen_at
 	if life.rating > 0 {
-		row[33], row[35] = life.rating, life.rated
-		if rng.IntN(3) == 0 {
-			row[34] = ratingComments[life.rating-1][rng.IntN(len(ratingComments[life.rating-1]))]
-		}
+		b = strconv.AppendInt(append(b, '\t'), int64(life.rating), 10)
+	} else {
+		b = appendCopyNull(append(b, '\t'))
 	}
-	g.timeline(id, u, r, channel, created, life)
+	b = appendCopyText(append(b, '\t'), comment)
+	if life.rating > 0 {
+		b = appendCopyTime(append(b, '\t'), life.rated)
+	} else {
+		b = appendCopyNull(append(b, '\t'))
+	}
+	b = append(append(b, '\t'), r.gr.text.vector...)
+	b = append(b, '\n')
+	g.timeline(id, r, channel, created, life)
+	return b
+}
+
+// appendCopyID appends a row id, or NULL for 0.
+func appendCopyID(b []byte, id int64) []byte {
+	if id == 0 {
+		return appendCopyNull(b)
+	}
+	return strconv.AppendInt(b, id, 10)
 }
 
 // createdAt returns ticket i's creation time: the i-th of N points spread
@@ -504,20 +657,19 @@ func (g *synGen) route(u *synUnit, rng *rand.Rand, ch domain.Channel, kind domai
 		return r
 	}
 	gr := u.group.get(key, func() *groupRoute {
-		m := msgs[mi]
-		title := m.Title
-		if noTitle {
-			title = ""
-		}
 		level := "xã"
 		if u.ward {
 			level = "phường"
 		}
-		body := strings.ReplaceAll(prefixes[pi], "{dv}", level) + m.Body + strings.ReplaceAll(suffixes[si], "{dv}", level)
-		res := u.group.table.Route(domain.RouteInput{Kind: kind, Channel: ch, Text: title + "\n" + body})
-		out := &groupRoute{title: title, body: body, reason: res.Reason, keyword: res.Keyword}
+		text := &g.p.texts[textIndex(mi, pi, si, noTitle, u.ward)]
+		res := u.group.table.Route(domain.RouteInput{Kind: kind, Channel: ch, Text: text.title + "\n" + text.body})
+		out := &groupRoute{text: text}
 		if res.CategoryID != nil {
 			out.category = u.group.first.catByID[*res.CategoryID].Code
+		}
+		out.reply = g.p.replies[out.category+"/"+level]
+		if out.reply == "" {
+			out.reply = g.p.replies["/"+level]
 		}
 		if res.DepartmentID != nil {
 			out.department = u.group.first.deptByID[*res.DepartmentID].Code
@@ -643,92 +795,102 @@ func simulate(rng *rand.Rand, created, due, now time.Time) synLife {
 	return l
 }
 
-// timeline queues the ticket's events: 'created', and for a resolved
-// ticket the public answer and the change to resolved. (The intake path
-// also writes 'routed', and staff work writes more status changes; they
-// are left out to keep the load fast: the ticket row holds the routing,
-// the times and the rating.)
-func (g *synGen) timeline(id int64, u *synUnit, r *synRoute, ch domain.Channel, created time.Time, l synLife) {
-	g.events = append(g.events, synEvent{ticket: id, typ: domain.EventCreated, data: createdData[ch], created: created})
+// timeline appends the ticket's events to g.events: 'created', and for a
+// resolved ticket the public answer and the change to resolved. (The
+// intake path also writes 'routed', and staff work writes more status
+// changes; they are left out to keep the load fast: the ticket row holds
+// the routing, the times and the rating.)
+func (g *synGen) timeline(id int64, r *synRoute, ch domain.Channel, created time.Time, l synLife) {
+	g.event(id, domain.EventCreated, "", false, createdData[ch], created)
 	switch {
 	case l.rejected:
-		g.status(id, "new", "rejected", l.firstResponse)
+		g.event(id, domain.EventStatus, "", false, `{"from":"new","to":"rejected"}`, l.firstResponse)
 		return
 	case l.duplicate:
-		g.status(id, "new", "duplicate", l.firstResponse)
+		g.event(id, domain.EventStatus, "", false, `{"from":"new","to":"duplicate"}`, l.firstResponse)
 		return
 	case l.resolved.IsZero():
 		return
 	}
-	reply := replies[r.gr.category]
-	if reply == "" {
-		reply = replies[""]
-	}
-	level := "xã"
-	if u.ward {
-		level = "phường"
-	}
-	g.events = append(g.events, synEvent{ticket: id, typ: domain.EventReply, public: true,
-		body: strings.ReplaceAll(reply, "{dv}", level), data: "{}", created: l.resolved})
-	g.status(id, "in_progress", "resolved", l.resolved)
+	g.event(id, domain.EventReply, r.gr.reply, true, "{}", l.resolved)
+	g.event(id, domain.EventStatus, "", false, `{"from":"in_progress","to":"resolved"}`, l.resolved)
 }
 
-func (g *synGen) status(id int64, from, to string, at time.Time) {
-	g.events = append(g.events, synEvent{ticket: id, typ: domain.EventStatus,
-		data: `{"from":"` + from + `","to":"` + to + `"}`, created: at})
+// event appends an event row; body and data are in COPY's text format.
+func (g *synGen) event(id int64, typ domain.EventType, body string, public bool, data string, at time.Time) {
+	b := strconv.AppendInt(g.events, id, 10)
+	b = append(append(b, '\t'), typ...)
+	b = append(append(b, '\t'), body...)
+	b = appendCopyBool(append(b, '\t'), public)
+	b = append(append(b, '\t'), data...)
+	b = appendCopyTime(append(b, '\t'), at)
+	g.events = append(b, '\n')
+	g.nEvents++
 }
 
-// citizen fills the sender's fields as each channel gives them: a display
-// name and platform id on Facebook and Zalo, a name and a masked-looking
-// phone from the hotline and the reception desk, sometimes nothing on the
-// web form. Every external id contains the ticket id, so none repeats.
-func (g *synGen) citizen(row []any, u *synUnit, id int64, ch domain.Channel, created time.Time, loc *time.Location) {
+// synCitizen is the sender of a synthetic ticket as its channel gives it.
+type synCitizen struct {
+	name, phone, email, ext, addr, thread string
+	external                              string // "": none
+	receptionDay                          time.Time
+	located                               bool
+	lat, lng                              float64
+}
+
+// citizen returns the sender's fields as each channel gives them: a
+// display name and platform id on Facebook and Zalo, a name and a
+// masked-looking phone from the hotline and the reception desk, sometimes
+// nothing on the web form. Every external id contains the ticket id, so
+// none repeats.
+func (g *synGen) citizen(u *synUnit, id int64, ch domain.Channel, created time.Time, loc *time.Location) synCitizen {
 	rng := g.rng
-	name, phone, email, ext, addr, thread := "", "", "", "", "", ""
-	var external any
+	var c synCitizen
 	switch ch {
 	case domain.ChannelFacebookComment:
-		name, ext = fbName(rng), strconv.FormatInt(24000000000000000+rng.Int64N(999999999999999), 10)
-		c := "1" + strconv.FormatInt(100000000000000+int64(u.idx)*1000000000, 10) + "_" + strconv.FormatInt(id, 10)
-		external, thread = c, c
+		c.name, c.ext = fbName(rng), strconv.FormatInt(24000000000000000+rng.Int64N(999999999999999), 10)
+		x := "1" + strconv.FormatInt(100000000000000+int64(u.idx)*1000000000, 10) + "_" + strconv.FormatInt(id, 10)
+		c.external, c.thread = x, x
 	case domain.ChannelFacebookMessage:
-		name, ext = fbName(rng), strconv.FormatInt(24000000000000000+rng.Int64N(999999999999999), 10)
-		external, thread = "m_syn"+strconv.FormatInt(id, 36)+strconv.FormatUint(rng.Uint64(), 36), ext
+		c.name, c.ext = fbName(rng), strconv.FormatInt(24000000000000000+rng.Int64N(999999999999999), 10)
+		c.external, c.thread = "m_syn"+strconv.FormatInt(id, 36)+strconv.FormatUint(rng.Uint64(), 36), c.ext
 	case domain.ChannelZalo:
-		name, ext = fbName(rng), strconv.FormatInt(1000000000000000000+rng.Int64N(8000000000000000000), 10)
-		external, thread = fmt.Sprintf("%016x%016x", rng.Uint64(), uint64(id)), ext
+		c.name, c.ext = fbName(rng), strconv.FormatInt(1000000000000000000+rng.Int64N(8000000000000000000), 10)
+		c.external, c.thread = hex16(rng.Uint64())+hex16(uint64(id)), c.ext
 	case domain.ChannelHotline, domain.ChannelWalkIn:
-		name, phone = fullName(rng), maskedPhone(rng)
+		c.name, c.phone = fullName(rng), maskedPhone(rng)
 		if ch == domain.ChannelWalkIn && rng.IntN(5) < 2 {
-			y, m, d := created.In(loc).Date()
-			row[22] = fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+			c.receptionDay = created.In(loc)
 		}
 	case domain.ChannelEmail:
-		name = fullName(rng)
-		email = emailOf(name, id)
+		c.name = fullName(rng)
+		c.email = emailOf(c.name, id)
 	default: // web, open311
 		if rng.IntN(100) < 55 {
-			name, phone = fullName(rng), maskedPhone(rng)
+			c.name, c.phone = fullName(rng), maskedPhone(rng)
 			if rng.IntN(4) == 0 {
-				email = emailOf(name, id)
+				c.email = emailOf(c.name, id)
 			}
 		}
 		if ch == domain.ChannelWeb || rng.IntN(2) == 0 {
-			row[16], row[17] = u.lat+(rng.Float64()-0.5)*0.04, u.lng+(rng.Float64()-0.5)*0.04
+			c.located = true
+			c.lat, c.lng = u.lat+(rng.Float64()-0.5)*0.04, u.lng+(rng.Float64()-0.5)*0.04
 		}
 	}
 	if rng.IntN(10) < 3 {
-		addr = "Số " + strconv.Itoa(1+rng.IntN(160)) + ", " + u.villages[rng.IntN(len(u.villages))]
+		c.addr = "Số " + strconv.Itoa(1+rng.IntN(160)) + ", " + u.villages[rng.IntN(len(u.villages))]
 	}
-	row[11], row[12], row[13], row[14], row[15] = name, phone, email, ext, addr
-	row[20], row[21] = external, thread
+	return c
 }
 
-func timeOrNil(t time.Time) any {
-	if t.IsZero() {
-		return nil
+// hex16 returns x in 16 lower-case hex digits.
+func hex16(x uint64) string {
+	const digits = "0123456789abcdef"
+	var b [16]byte
+	for i := 15; i >= 0; i-- {
+		b[i] = digits[x&15]
+		x >>= 4
 	}
-	return t
+	return string(b[:])
 }
 
 func pickWeighted(rng *rand.Rand, w []int) int {
@@ -856,11 +1018,11 @@ func villagesFor(ward bool, rng *rand.Rand) []string {
 	return out
 }
 
-// syntheticTrackingCode returns the tracking code of synthetic ticket id:
-// a keyed permutation of the 44-bit id space written in the tracking
+// appendTrackingCode appends the tracking code of synthetic ticket id: a
+// keyed permutation of the 44-bit id space written in the tracking
 // alphabet, so codes look random, have the shape of domain.NewTrackingCode,
 // and never repeat between synthetic tickets (ids never repeat).
-func syntheticTrackingCode(id int64) string {
+func appendTrackingCode(dst []byte, id int64) []byte {
 	const half, mask = 22, 1<<22 - 1
 	v := uint64(id) & (1<<44 - 1)
 	l, r := v>>half, v&mask
@@ -878,7 +1040,7 @@ func syntheticTrackingCode(id int64) string {
 		b[i] = alpha[v%uint64(len(alpha))]
 		v /= uint64(len(alpha))
 	}
-	return string(b[:])
+	return append(dst, b[:]...)
 }
 
 // mix64 is SplitMix64's finaliser.

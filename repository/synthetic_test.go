@@ -130,6 +130,21 @@ func TestLoadSynthetic(t *testing.T) {
 		t.Errorf("%d tickets routed outside their unit or to the wrong department", wrong)
 	}
 
+	// The folded words came with the COPY, computed once per distinct text:
+	// they are those the triggers would have computed, and the search finds
+	// the loaded tickets without diacritics.
+	if n := staleVectors(t, db); n != 0 {
+		t.Errorf("%d tickets whose search_vector is not ticket_search_vector(title, body)", n)
+	}
+	var lit int
+	if err := db.GetContext(ctx, &lit, `SELECT count(*) FROM tickets
+		WHERE id BETWEEN $1 AND $2 AND search_vector @@ to_tsquery('simple', 'den & duong')`, res.FirstID, res.LastID); err != nil {
+		t.Fatal(err)
+	}
+	if lit == 0 {
+		t.Errorf("no loaded ticket found by the words 'den duong'")
+	}
+
 	// The sequence moved past the block: the next intake gets a new id.
 	cat, err := store.Catalog(ctx, ids[0])
 	if err != nil {
@@ -147,5 +162,58 @@ func TestLoadSyntheticRefusesBadSpec(t *testing.T) {
 	_, err := store.LoadSynthetic(context.Background(), repository.SyntheticSpec{N: 10, Days: 1})
 	if domain.ErrorCode(err) != domain.EINVALID {
 		t.Fatalf("got %v, want invalid_input", err)
+	}
+}
+
+// A load that fails part-way (here a ticket already holds an id of the
+// block, so the second chunk's COPY fails) leaves no ticket and no event
+// behind: the streams commit together or not at all.
+func TestLoadSyntheticFailureLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlx.Open("postgres", pgtest.NewURLFrom(t, "demoref", demoReference))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	store := repository.NewStore(db, nil)
+	var unit, dept, before, events int64
+	if err := db.GetContext(ctx, &unit, "SELECT min(unit_id) FROM departments"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.GetContext(ctx, &dept, "SELECT min(id) FROM departments WHERE unit_id = $1", unit); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.GetContext(ctx, &before, "SELECT count(*) FROM tickets"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.GetContext(ctx, &events, "SELECT count(*) FROM ticket_events"); err != nil {
+		t.Fatal(err)
+	}
+	// The id the load's 15,001st ticket will get, taken behind the sequence's back.
+	var blocker int64
+	if err := db.GetContext(ctx, &blocker, `INSERT INTO tickets (id, tracking_code, unit_id, department_id, kind, channel, title, body, due_at)
+		VALUES ((SELECT last_value FROM tickets_id_seq) + 15001, 'ZZZZ-ZZZZZ', $1, $2, 'feedback', 'web', 'Chặn', 'Một phiếu giữ chỗ', now() + interval '1 day')
+		RETURNING id`, unit, dept); err != nil {
+		t.Fatal(err)
+	}
+	var msgs []repository.SyntheticMessage
+	for _, m := range demo.SampleMessages() {
+		msgs = append(msgs, repository.SyntheticMessage{Title: m.Title, Body: m.Body})
+	}
+	_, err = store.LoadSynthetic(ctx, repository.SyntheticSpec{N: 25000, Days: 30, Units: []int64{unit},
+		Messages: msgs, Seed: 7})
+	if err == nil {
+		t.Fatal("the load succeeded over a taken id")
+	}
+	t.Logf("the load failed as it should: %v", err)
+	var after, eventsAfter int64
+	if err := db.GetContext(ctx, &after, "SELECT count(*) FROM tickets WHERE id <> $1", blocker); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.GetContext(ctx, &eventsAfter, "SELECT count(*) FROM ticket_events"); err != nil {
+		t.Fatal(err)
+	}
+	if after != before || eventsAfter != events {
+		t.Errorf("after a failed load: %d tickets and %d events, want %d and %d (error %v)", after, eventsAfter, before, events, err)
 	}
 }

@@ -21,7 +21,9 @@ func TestSeedSyntheticCreatesUnitsAndTickets(t *testing.T) {
 	if err != nil {
 		t.Fatalf("seed: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "3000 tickets") || !strings.Contains(out.String(), "tickets/s") {
+	// The rate counts the load and the VACUUM after it, both shown.
+	if !strings.Contains(out.String(), "3000 tickets") || !strings.Contains(out.String(), "tickets/s") ||
+		!strings.Contains(out.String(), "load ") || !strings.Contains(out.String(), "VACUUM (ANALYZE) ") {
 		t.Errorf("output: %s", out.String())
 	}
 	db, err := sqlx.Open("postgres", u)
@@ -41,6 +43,14 @@ func TestSeedSyntheticCreatesUnitsAndTickets(t *testing.T) {
 	}
 	if err := db.Get(&spread, `SELECT count(DISTINCT unit_id) FROM tickets`); err != nil {
 		t.Fatal(err)
+	}
+	var stale int
+	if err := db.Get(&stale, `SELECT count(*) FROM tickets
+		WHERE search_vector IS DISTINCT FROM ticket_search_vector(title, body)`); err != nil {
+		t.Fatal(err)
+	}
+	if stale != 0 {
+		t.Errorf("%d tickets whose search_vector is not ticket_search_vector(title, body)", stale)
 	}
 	if units != 7 || synthetic != 3 || tickets != 3000 || spread != 7 {
 		t.Errorf("%d units (%d synthetic), %d tickets over %d units; want 7 (3), 3000 over 7", units, synthetic, tickets, spread)
