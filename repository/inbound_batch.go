@@ -51,9 +51,7 @@ import (
 // is stored alone, in a transaction of its own (storeMessage), so that an
 // error belongs to its message and the others are stored.
 //
-// Leading is as in intake: no timer; a call that finds fewer than
-// maxFlushes flushes in flight starts one, which takes everything queued
-// (up to maxRows) and goes on while calls queue. The flush runs in a
+// The queue is intake's (group_commit.go), but the flush runs in a
 // goroutine of its own, not the caller's, so that every caller can leave
 // at its deadline.
 //
@@ -77,12 +75,7 @@ const (
 // inboundBatcher queues a Store's inbound messages and flushes them.
 type inboundBatcher struct {
 	s *Store
-
-	mu         sync.Mutex
-	queue      []*inboundCall
-	flushing   int // flushes in flight
-	maxFlushes int
-	maxRows    int
+	q groupCommit[*inboundCall]
 
 	prepMu sync.Mutex
 	stmts  map[string]*sqlx.Stmt // the webhooks' statements, prepared once per pool, by query
@@ -132,7 +125,9 @@ func (c *inboundCall) ticketRow() intakeRow {
 }
 
 func newInboundBatcher(s *Store) *inboundBatcher {
-	return &inboundBatcher{s: s, maxFlushes: maxInboundFlushes, maxRows: maxInboundRows, accounts: newAccountCache()}
+	b := &inboundBatcher{s: s, accounts: newAccountCache()}
+	b.q = groupCommit[*inboundCall]{maxFlushes: maxInboundFlushes, maxRows: maxInboundRows, flush: b.flush}
+	return b
 }
 
 // store stores c's message through the next flush and returns what was
@@ -142,49 +137,16 @@ func (b *inboundBatcher) store(ctx context.Context, c *inboundCall) (domain.Inbo
 		return domain.InboundResult{}, err
 	}
 	c.done = make(chan struct{})
-	b.mu.Lock()
-	b.queue = append(b.queue, c)
-	lead := b.flushing < b.maxFlushes
-	if lead {
-		b.flushing++
-	}
-	b.mu.Unlock()
-	if lead {
-		go b.lead()
+	if b.q.add(c) {
+		go b.q.lead()
 	}
 	select {
 	case <-c.done:
 		return c.res, c.err
 	case <-ctx.Done():
 	}
-	b.mu.Lock()
-	c.gone = !c.taken
-	b.mu.Unlock()
+	b.q.withdraw(c) // or, in a flush, it may still be committed
 	return domain.InboundResult{}, ctx.Err()
-}
-
-// lead flushes what is queued until nothing is. The caller has counted it
-// in b.flushing.
-func (b *inboundBatcher) lead() {
-	for {
-		b.mu.Lock()
-		batch := b.take()
-		if len(batch) == 0 {
-			b.flushing--
-			b.mu.Unlock()
-			return
-		}
-		b.mu.Unlock()
-		b.flush(batch)
-	}
-}
-
-// take removes up to maxRows live calls from the head of the queue and
-// marks them taken. b.mu is held.
-func (b *inboundBatcher) take() []*inboundCall {
-	batch, rest := takeLive(b.queue, b.maxRows)
-	b.queue = rest
-	return batch
 }
 
 // flush stores the batch and answers every call in it. A panic (a bug)

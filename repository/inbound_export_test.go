@@ -15,31 +15,19 @@ import (
 // with the number of messages taken.
 func SetInboundBeforeFlush(s *Store, hook func(rows int)) {
 	b := s.inbound
-	b.mu.Lock()
+	b.q.mu.Lock()
 	b.beforeFlush = hook
-	b.mu.Unlock()
+	b.q.mu.Unlock()
 }
 
 // SetInboundFlushes sets how many transactions may be in flight.
 func SetInboundFlushes(s *Store, n int) {
-	b := s.inbound
-	b.mu.Lock()
-	b.maxFlushes = n
-	b.mu.Unlock()
+	s.inbound.q.setMaxFlushes(n)
 }
 
 // InboundQueued returns how many live calls wait for a flush.
 func InboundQueued(s *Store) int {
-	b := s.inbound
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	n := 0
-	for _, c := range b.queue {
-		if !c.gone {
-			n++
-		}
-	}
-	return n
+	return s.inbound.q.live()
 }
 
 // InboundStoredFirst returns how many messages the flushes' first insert

@@ -13,16 +13,12 @@ import (
 	"caunoi/domain"
 )
 
-// Group commit for intake. Concurrent CreateTicket calls are coalesced into
-// one multi-row statement (the tickets from arrays by unnest, then their
-// 'created' and 'routed' events) that commits once; each caller is answered
-// only after that commit, so a 201 still means committed.
-//
-// There is no timer: a call that finds fewer than maxFlushes flushes in
-// flight leads at once, taking everything queued (up to maxRows); calls that
-// arrive while the flushes are busy queue up and the next flush takes them.
-// An idle system therefore adds no wait, and a loaded one batches as much as
-// arrives during one flush.
+// Group commit for intake (the queue: group_commit.go). Concurrent
+// CreateTicket calls are coalesced into one multi-row statement (the
+// tickets from arrays by unnest, then their 'created' and 'routed' events)
+// that commits once; each caller is answered only after that commit, so a
+// 201 still means committed. The leading caller flushes in its own
+// goroutine.
 //
 // Per row:
 //   - a redelivered external message (channel, external id) is inserted at
@@ -59,12 +55,7 @@ var errNoTrackingCode = &domain.Error{Code: domain.ECONFLICT,
 // intakeBatcher queues a Store's intake rows and flushes them.
 type intakeBatcher struct {
 	db *sqlx.DB
-
-	mu         sync.Mutex
-	queue      []*intakeCall
-	flushing   int // flushes in flight
-	maxFlushes int
-	maxRows    int
+	q  groupCommit[*intakeCall]
 
 	prepMu sync.Mutex
 	stmt   *sqlx.Stmt // insertBatch, prepared once per pool
@@ -86,8 +77,9 @@ type intakeCall struct {
 }
 
 func newIntakeBatcher(db *sqlx.DB) *intakeBatcher {
-	return &intakeBatcher{db: db, maxFlushes: maxIntakeFlushes, maxRows: maxIntakeRows,
-		newCode: domain.NewTrackingCode}
+	b := &intakeBatcher{db: db, newCode: domain.NewTrackingCode}
+	b.q = groupCommit[*intakeCall]{maxFlushes: maxIntakeFlushes, maxRows: maxIntakeRows, flush: b.flush}
+	return b
 }
 
 // intake returns the Store's batcher.
@@ -101,86 +93,19 @@ func (b *intakeBatcher) create(ctx context.Context, row intakeRow) (domain.Creat
 		return domain.Created{}, err
 	}
 	c := &intakeCall{row: row, done: make(chan struct{})}
-	b.mu.Lock()
-	b.queue = append(b.queue, c)
-	lead := b.flushing < b.maxFlushes
-	if lead {
-		b.flushing++
-	}
-	b.mu.Unlock()
-	if lead {
-		b.lead()
+	if b.q.add(c) {
+		b.q.lead()
 	}
 	select {
 	case <-c.done:
 		return c.res, c.err
 	case <-ctx.Done():
 	}
-	b.mu.Lock()
-	if !c.taken {
-		c.gone = true
-		b.mu.Unlock()
+	if b.q.withdraw(c) {
 		return domain.Created{}, ctx.Err()
 	}
-	b.mu.Unlock()
 	<-c.done // in flight: its outcome is known within flushTimeout
 	return c.res, c.err
-}
-
-// lead flushes what is queued, then hands the lead to a new goroutine when
-// more has queued meanwhile, so the leading caller can answer at once. The
-// caller has counted itself in b.flushing.
-func (b *intakeBatcher) lead() {
-	defer func() { // also when a flush panics: the queue must not stall
-		b.mu.Lock()
-		more := len(b.queue) > 0
-		if !more {
-			b.flushing--
-		}
-		b.mu.Unlock()
-		if more {
-			go b.lead()
-		}
-	}()
-	b.mu.Lock()
-	batch := b.take()
-	b.mu.Unlock()
-	if len(batch) > 0 {
-		b.flush(batch)
-	}
-}
-
-// take removes up to maxRows live calls from the head of the queue and
-// marks them taken. b.mu is held.
-func (b *intakeBatcher) take() []*intakeCall {
-	batch, rest := takeLive(b.queue, b.maxRows)
-	b.queue = rest
-	return batch
-}
-
-// queued is a group-commit call's place in its batcher's queue (guarded by
-// the batcher's mu): taken once a flush has it, so its caller can no longer
-// withdraw it; gone once its caller has withdrawn it.
-type queued struct{ taken, gone bool }
-
-func (q *queued) slot() *queued { return q }
-
-// takeLive removes up to max calls that are not gone from the head of
-// queue, marks them taken and returns them with what is left of the queue
-// (the same array, emptied slots cleared). Intake and webhooks share it.
-func takeLive[C interface{ slot() *queued }](queue []C, max int) (batch, rest []C) {
-	i := 0
-	for ; i < len(queue) && len(batch) < max; i++ {
-		c := queue[i]
-		if c.slot().gone {
-			continue
-		}
-		c.slot().taken = true
-		batch = append(batch, c)
-	}
-	n := copy(queue, queue[i:])
-	clear(queue[n:])
-	return batch, queue[:n]
 }
 
 // flush stores the batch and answers every call in it, even when it

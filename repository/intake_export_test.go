@@ -12,40 +12,28 @@ import (
 // SetIntakeCodes makes the Store draw tracking codes from next.
 func SetIntakeCodes(s *Store, next func() string) {
 	b := s.intake()
-	b.mu.Lock()
+	b.q.mu.Lock()
 	b.newCode = next
-	b.mu.Unlock()
+	b.q.mu.Unlock()
 }
 
 // SetIntakeBeforeFlush runs hook in the leader before each flush, with the
 // number of rows taken.
 func SetIntakeBeforeFlush(s *Store, hook func(rows int)) {
 	b := s.intake()
-	b.mu.Lock()
+	b.q.mu.Lock()
 	b.beforeFlush = hook
-	b.mu.Unlock()
+	b.q.mu.Unlock()
 }
 
 // SetIntakeFlushes sets how many statements may be in flight.
 func SetIntakeFlushes(s *Store, n int) {
-	b := s.intake()
-	b.mu.Lock()
-	b.maxFlushes = n
-	b.mu.Unlock()
+	s.intake().q.setMaxFlushes(n)
 }
 
 // IntakeQueued returns how many live calls wait for a flush.
 func IntakeQueued(s *Store) int {
-	b := s.intake()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	n := 0
-	for _, c := range b.queue {
-		if !c.gone {
-			n++
-		}
-	}
-	return n
+	return s.intake().q.live()
 }
 
 // CreateTicketAlone stores one ticket with the single-row statement, as the
