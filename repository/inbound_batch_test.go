@@ -702,6 +702,36 @@ func TestInboundFirstStepPreparesItsStatements(t *testing.T) {
 	}
 }
 
+// The first step's insert runs with its generic plan from its first
+// message on, on a connection whose other queries are still planned as
+// PostgreSQL chooses: left to choose, it planned the insert for every flush.
+func TestInboundFirstStepUsesItsGenericPlan(t *testing.T) {
+	t.Parallel()
+	e := newInboundEnv(t)
+	e.db.SetMaxOpenConns(1) // the store and the test share one connection
+	ctx := context.Background()
+	const n = 8 // more than the 5 custom plans PostgreSQL makes before it may choose
+	for i := range n {
+		res, err := e.store.StoreInbound(ctx, e.acc, message(fmt.Sprintf("s-%d", i), fmt.Sprintf("m-%d", i), "Tin nhắn"))
+		if err != nil || res.Outcome != domain.InboundCreated {
+			t.Fatalf("message %d: %+v %v", i, res, err)
+		}
+	}
+	var plans struct{ Generic, Custom int }
+	if err := e.db.Get(&plans, `SELECT generic_plans AS generic, custom_plans AS custom
+		FROM pg_prepared_statements WHERE name = 'caunoi_inbound_first'`); err != nil {
+		t.Fatal(err)
+	}
+	if plans.Generic != n || plans.Custom != 0 {
+		t.Fatalf("the insert ran %d times with its generic plan and %d with a custom one; want %d and 0",
+			plans.Generic, plans.Custom, n)
+	}
+	var mode string
+	if err := e.db.Get(&mode, `SHOW plan_cache_mode`); err != nil || mode != "auto" {
+		t.Fatalf("the connection's plan_cache_mode after the flushes: %q %v, want auto", mode, err)
+	}
+}
+
 // The first step reads after it holds the senders' locks: a message of a
 // sender whose earlier message another server is storing, not committed
 // yet, waits for that commit and then joins the ticket it made.

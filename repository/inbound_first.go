@@ -20,9 +20,11 @@ import (
 // four, each a wake-up of this process and of the database's on a small
 // machine, and each flush waits for the one before.
 //
-// The round trip is one simple query of two statements, which PostgreSQL
-// runs as one implicit transaction and commits before it answers:
+// The round trip is one simple query of two statements (after the plans'
+// setting, firstStepPlans), which PostgreSQL runs as one implicit
+// transaction and commits before it answers:
 //
+//	SET LOCAL plan_cache_mode = force_generic_plan;
 //	EXECUTE caunoi_inbound_lock('{…}', '{…}');
 //	EXECUTE caunoi_inbound_first('{…}', …)
 //
@@ -57,6 +59,17 @@ var newTicketsInsert = mustReplace(insertBatch, "\n\tFROM i\n\tON CONFLICT DO NO
 	ON CONFLICT DO NOTHING
 `)
 
+// firstStepPlans starts the first step's query: its statements run with
+// their generic plans, made once per connection. Left to choose, PostgreSQL
+// planned the insert again for every flush (a custom plan looks cheaper for
+// a batch of two or three rows than the generic plan's guess of the arrays'
+// length), and planning that statement cost more database time than running
+// it. The generic plan is safe here: each condition is an index probe per
+// row whatever the arrays hold (see newTicketsInsert). SET LOCAL ends with
+// the query's implicit transaction, so the connection's other queries are
+// planned as before.
+const firstStepPlans = "SET LOCAL plan_cache_mode = force_generic_plan;\n"
+
 // The session's prepared statements of the first step (their names are
 // not lib/pq's, which are numbers).
 var firstStepStatements = []struct{ name, query string }{
@@ -89,7 +102,7 @@ func (b *inboundBatcher) storeFirst(ctx context.Context, calls []*inboundCall) (
 		return calls, nil
 	}
 	b.s.intake().drawCodes(rows, true)
-	query := "EXECUTE caunoi_inbound_lock(" + literals(lockArgs(first)) + ");\n" +
+	query := firstStepPlans + "EXECUTE caunoi_inbound_lock(" + literals(lockArgs(first)) + ");\n" +
 		"EXECUTE caunoi_inbound_first(" + literals(batchArgs(rows)) + ")"
 	if strings.IndexByte(query, 0) >= 0 {
 		return calls, nil // a NUL cannot be written in a query: the transaction sends it as a parameter
