@@ -25,7 +25,7 @@ func measureHTTPCeiling(ctx context.Context, b *bench) (Figure, error) {
 	defer srv.Close()
 	url := "http://" + ln.Addr().String() + "/api/v1/feedback"
 	payload := feedbackBodies([]string{"xuan-lung"}, 1)[0]
-	res := runLoad(ctx, b.client, b.p.Clients, b.p.Duration, func(c, i int) request {
+	res := runLoad(ctx, b.p.Clients, b.p.Duration, func(c, i int) request {
 		return request{method: http.MethodPost, url: url, contentType: "application/json", body: payload}
 	})
 	return figureOf(res, http.StatusCreated, "answers"), nil

@@ -24,7 +24,7 @@ func measureIntake(ctx context.Context, b *bench) (Figure, error) {
 	}
 	bodies := feedbackBodies(units, 4096)
 	url := b.baseURL + "/api/v1/feedback"
-	res := runLoad(ctx, b.client, b.p.Clients, b.p.Duration, func(c, i int) request {
+	res := runLoad(ctx, b.p.Clients, b.p.Duration, func(c, i int) request {
 		return request{method: http.MethodPost, url: url, contentType: "application/json",
 			body: bodies[(c*7919+i)%len(bodies)]}
 	})

@@ -49,7 +49,7 @@ func measureList(ctx context.Context, b *bench, path string, clients int) (Figur
 		return Figure{Skipped: "cannot sign in: " + err.Error()}, nil
 	}
 	url := b.baseURL + path
-	res := runLoad(ctx, b.client, clients, b.p.Duration, func(c, i int) request {
+	res := runLoad(ctx, clients, b.p.Duration, func(c, i int) request {
 		return request{method: http.MethodGet, url: url, token: token}
 	})
 	f := figureOf(res, http.StatusOK, "pages")

@@ -40,7 +40,7 @@ func measureWebhooks(ctx context.Context, b *bench) (Figure, error) {
 	}
 	d := newDeliveries(b.fbAppSecret, time.Now())
 	url := b.baseURL + "/webhooks/facebook"
-	res := runLoad(ctx, b.client, b.p.Clients, b.p.Duration, func(c, i int) request {
+	res := runLoad(ctx, b.p.Clients, b.p.Duration, func(c, i int) request {
 		body, sig := d.next(c, i)
 		return request{method: http.MethodPost, url: url, contentType: "application/json",
 			header: map[string]string{facebook.SignatureHeader: sig}, body: body}
