@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -46,39 +47,64 @@ func (p *pages) clearSession(c *gin.Context) {
 	p.setCookie(c, refreshCookie, "", refreshPath, -1, true)
 }
 
+// sessionRaceGrace is how long after a refresh cookie was spent another
+// request presenting it is taken for a tab of the same browser that renewed
+// at the same moment (say, tickets opened in several tabs after the access
+// token expired) rather than for a stolen copy.
+const sessionRaceGrace = 10 * time.Second
+
+// sessionState is what a request's cookies say of its session.
+type sessionState int
+
+const (
+	noSession      sessionState = iota
+	signedIn                    // the scope is the caller's
+	sessionRenewed              // another tab renewed the session a moment ago: ask again
+)
+
 // sessionScope returns the caller's scope from the session cookie, renewing
 // an expired access token with the refresh cookie (which rotates).
-func (p *pages) sessionScope(c *gin.Context) (domain.Scope, bool) {
+func (p *pages) sessionScope(c *gin.Context) (domain.Scope, sessionState) {
 	if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
 		if cl, err := p.issuer.Parse(tok); err == nil {
 			return domain.Scope{UserID: cl.UserID, Role: domain.Role(cl.Role), UnitID: cl.UnitID,
-				DepartmentID: cl.DepartmentID}, true
+				DepartmentID: cl.DepartmentID}, signedIn
 		}
 	}
 	old, err := c.Cookie(refreshCookie)
 	if err != nil || old == "" {
-		return domain.Scope{}, false
+		return domain.Scope{}, noSession
 	}
 	newToken, newHash := auth.NewRefreshToken()
-	user, err := p.store.RotateRefreshToken(c.Request.Context(), auth.HashRefreshToken(old), newHash)
+	user, err := p.store.RenewSession(c.Request.Context(), auth.HashRefreshToken(old), newHash, sessionRaceGrace)
+	if errors.Is(err, domain.ErrSessionRaced) {
+		return domain.Scope{}, sessionRenewed
+	}
 	if err != nil {
 		p.clearSession(c)
-		return domain.Scope{}, false
+		return domain.Scope{}, noSession
 	}
 	access, _, err := p.issuer.Issue(claimsOf(user))
 	if err != nil {
-		return domain.Scope{}, false
+		return domain.Scope{}, noSession
 	}
 	p.setSession(c, access, newToken)
-	return domain.ScopeOf(user), true
+	return domain.ScopeOf(user), signedIn
 }
 
 // staffSession lets signed-in staff through, with their scope in the
 // context; others go to the sign-in page (and back afterwards). A form post
 // must carry the CSRF token.
 func (p *pages) staffSession(c *gin.Context) {
-	sc, ok := p.sessionScope(c)
-	if !ok {
+	sc, state := p.sessionScope(c)
+	if state == sessionRenewed {
+		// The same request again, method and form kept (307), now with
+		// the cookies the other tab's answer set.
+		c.Redirect(http.StatusTemporaryRedirect, c.Request.URL.RequestURI())
+		c.Abort()
+		return
+	}
+	if state != signedIn {
 		next := ""
 		if c.Request.Method == http.MethodGet {
 			next = "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
@@ -105,7 +131,7 @@ func (p *pages) staffSession(c *gin.Context) {
 
 // loginForm handles GET /staff/login.
 func (p *pages) loginForm(c *gin.Context) {
-	if _, ok := p.sessionScope(c); ok {
+	if _, state := p.sessionScope(c); state == signedIn {
 		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next"), staffHome))
 		return
 	}

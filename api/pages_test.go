@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"caunoi/api"
 	"caunoi/domain"
@@ -532,5 +533,87 @@ func TestSessionCookiesAreHttpOnlySameSiteAndSecureOverHTTPS(t *testing.T) {
 		if c.HttpOnly != want.httpOnly || c.Path != want.path || !c.Secure || c.SameSite != http.SameSiteLaxMode {
 			t.Errorf("%s: HttpOnly %v, Path %q, Secure %v, SameSite %v", name, c.HttpOnly, c.Path, c.Secure, c.SameSite)
 		}
+	}
+}
+
+// Tabs of one browser share the refresh cookie: when the access token has
+// expired and two tabs ask at the same moment, the first renews the session
+// and the second, presenting the token just spent, is sent to make its
+// request again (307: method and form kept) instead of revoking the session
+// and signing the clerk out everywhere. Presented later, the spent token
+// still revokes the session.
+func TestStaffPagesTabsRenewingAtOnceStaySignedIn(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	_, id := apiTicket(t, e, nil) // kinh-te
+	ticket := "/staff/tickets/" + strconv.FormatInt(id, 10)
+	tabA := newBrowser(t, e)
+	tabA.signIn(apitest.StaffKT)
+	e.Clock.Advance(20 * time.Minute) // the access token expires
+	// tabB still has the cookies tabA had: its request left before tabA's answer came.
+	tabB := newBrowser(t, e)
+	for _, path := range []string{"/", "/staff"} {
+		u := mustURL(e.Server.URL + path)
+		tabB.c.Jar.SetCookies(u, tabA.c.Jar.Cookies(u))
+	}
+	spent := tabA.cookie("caunoi_refresh", "/staff")
+	revoked := func() int {
+		var n int
+		if err := e.DB.Get(&n, `SELECT count(*) FROM refresh_tokens WHERE revoked_at IS NOT NULL`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	notes := func() int {
+		var n int
+		if err := e.DB.Get(&n, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND type = 'note'`, id); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	if r := tabA.get("/staff"); r.Status != http.StatusOK {
+		t.Fatalf("tab A renews: %d %q", r.Status, r.Location)
+	}
+	if tabA.cookie("caunoi_refresh", "/staff") == spent {
+		t.Fatal("tab A's refresh cookie did not rotate")
+	}
+	r := tabB.get(ticket + "?tab=b")
+	if r.Status != http.StatusTemporaryRedirect || r.Location != ticket+"?tab=b" {
+		t.Fatalf("tab B with the token just spent: %d %q, want 307 to the same page", r.Status, r.Location)
+	}
+	before := notes()
+	r = tabB.post(ticket+"/note", url.Values{"body": {"Ghi chú nội bộ"}, "csrf_token": {tabB.csrf()}})
+	if r.Status != http.StatusTemporaryRedirect || r.Location != ticket+"/note" {
+		t.Fatalf("tab B's form with the token just spent: %d %q, want 307 to the same form", r.Status, r.Location)
+	}
+	if n := notes(); n != before {
+		t.Fatalf("the raced form stored %d notes", n-before)
+	}
+	if n := revoked(); n != 0 {
+		t.Fatalf("%d refresh tokens revoked by the race", n)
+	}
+	if v := tabB.cookie("caunoi_refresh", "/staff"); v != spent {
+		t.Fatal("the raced answer changed tab B's cookies")
+	}
+	// Made again with the browser's cookies as they are now, it goes through.
+	tabB.c.Jar.SetCookies(mustURL(e.Server.URL+"/staff"), tabA.c.Jar.Cookies(mustURL(e.Server.URL+"/staff")))
+	if r := tabB.post(ticket+"/note", url.Values{"body": {"Ghi chú nội bộ"}, "csrf_token": {tabB.csrf()}}); r.Status != http.StatusSeeOther || notes() != before+1 {
+		t.Fatalf("the form made again: %d %q, %d notes", r.Status, r.Location, notes()-before)
+	}
+
+	// Past the grace, the spent token is a stolen copy: the session ends.
+	e.Clock.Advance(11 * time.Second)
+	thief := newBrowser(t, e)
+	thief.c.Jar.SetCookies(mustURL(e.Server.URL+"/staff"), []*http.Cookie{{Name: "caunoi_refresh", Value: spent, Path: "/staff"}})
+	if r := thief.get("/staff"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/staff/login") {
+		t.Fatalf("the spent token later: %d %q", r.Status, r.Location)
+	}
+	if n := revoked(); n == 0 {
+		t.Fatal("the spent token presented later revoked nothing")
+	}
+	e.Clock.Advance(20 * time.Minute)
+	if r := tabA.get("/staff"); r.Status != http.StatusSeeOther {
+		t.Fatalf("tab A after the revocation, access token expired: %d", r.Status)
 	}
 }

@@ -35,6 +35,7 @@ type Store interface {
 	TouchLogin(ctx context.Context, id int64, at time.Time) error
 	CreateRefreshToken(ctx context.Context, userID int64, family string, hash []byte) error
 	RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (domain.User, error)
+	RenewSession(ctx context.Context, oldHash, newHash []byte, grace time.Duration) (domain.User, error)
 	RevokeRefreshFamily(ctx context.Context, hash []byte) error
 
 	ListTickets(ctx context.Context, sc domain.Scope, f domain.TicketFilter) ([]domain.TicketItem, *domain.Cursor, error)

@@ -80,3 +80,10 @@ func ValidateUser(u User) (User, error) {
 	}
 	return u, nil
 }
+
+// ErrSessionRaced answers the renewal of a browser's session with a refresh
+// token another request of the same session spent moments before (two tabs
+// renewing at once): nothing was revoked and nothing is issued; the request
+// is to be made again with the cookies the other answer set.
+var ErrSessionRaced = Errorf(EUNAUTHORIZED, "Phiên đăng nhập vừa được gia hạn; vui lòng tải lại trang.",
+	"The session was renewed a moment ago; please load the page again.")

@@ -29,9 +29,24 @@ func (s *Store) CreateRefreshToken(ctx context.Context, userID int64, family str
 // its whole family (someone holds a stolen copy) and is unauthorized, as is
 // an unknown, expired or revoked one or one whose account is inactive.
 func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (domain.User, error) {
+	return s.rotateRefresh(ctx, oldHash, newHash, 0)
+}
+
+// RenewSession is RotateRefreshToken for a browser's session, whose tabs
+// share one refresh cookie: when several tabs renew at once, the first
+// spends the token and the others present it again. A token spent less
+// than grace ago, in a family not revoked, answers domain.ErrSessionRaced (the
+// browser holds the successor once the first answer arrives) instead of
+// revoking the family; presented later, it revokes as usual. A stolen copy
+// gains nothing in those seconds: nothing is issued for it.
+func (s *Store) RenewSession(ctx context.Context, oldHash, newHash []byte, grace time.Duration) (domain.User, error) {
+	return s.rotateRefresh(ctx, oldHash, newHash, grace)
+}
+
+func (s *Store) rotateRefresh(ctx context.Context, oldHash, newHash []byte, grace time.Duration) (domain.User, error) {
 	now := s.now()
 	var user domain.User
-	reused := false
+	reused, raced := false, false
 	err := inTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var t struct {
 			UserID    int64      `db:"user_id"`
@@ -47,6 +62,10 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte)
 		}
 		if err != nil {
 			return mapError(err, "")
+		}
+		if t.UsedAt != nil && t.RevokedAt == nil && now.Sub(*t.UsedAt) < grace {
+			raced = true
+			return nil
 		}
 		if t.UsedAt != nil {
 			reused = true
@@ -75,7 +94,10 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte)
 	if err != nil {
 		return domain.User{}, err
 	}
-	if reused {
+	switch {
+	case raced:
+		return domain.User{}, domain.ErrSessionRaced
+	case reused:
 		return domain.User{}, errRefresh
 	}
 	return user, nil
