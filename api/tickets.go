@@ -175,11 +175,7 @@ func (s *Server) listTickets(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	out := make([]ticketItem, len(items))
-	for i, t := range items {
-		out[i] = s.item(t)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out, "next_cursor": encodeCursor(next)})
+	s.writeItems(c, items, true, next)
 }
 
 // ticketParam reads the path's ticket id, answering 404 for a malformed one
@@ -440,11 +436,7 @@ func (s *Server) getSimilar(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	out := make([]ticketItem, len(items))
-	for i, t := range items {
-		out[i] = s.item(t)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
+	s.writeItems(c, items, false, nil)
 }
 
 // staffIntake handles POST /api/v1/tickets: feedback taken by staff on the
