@@ -118,11 +118,37 @@ type itemRow struct {
 	DueAt        time.Time      `db:"due_at"`
 }
 
-// itemColumns are the columns of a list's itemRow, from tickets t joined
-// to its assignee a; units, departments and categories are named from the
-// cached name table (items).
-const itemColumns = `t.id, t.tracking_code, t.title, left(t.body, 200) AS body, t.status, t.kind, t.channel,
-	t.unit_id, t.category_id, t.department_id, t.assignee_id, a.name AS assignee_name, t.created_at, t.due_at`
+// itemColumns are the columns of a list's itemRow, in scanItems' order,
+// from tickets t joined to its assignee a; units, departments and
+// categories are named from the cached name table (items). The body's start
+// is read only for a ticket without a title, which is named by it.
+const itemColumns = `t.id, t.tracking_code, t.title, CASE WHEN t.title = '' THEN left(t.body, 200) ELSE '' END AS body,
+	t.status, t.kind, t.channel, t.unit_id, t.category_id, t.department_id, t.assignee_id, a.name AS assignee_name,
+	t.created_at, t.due_at`
+
+// selectItems runs a list's query, whose columns are itemColumns, and reads
+// its rows (by position: the queue's pages are read all day, and sqlx's
+// reflection was a fifth of a page's time in the server).
+func (s *Store) selectItems(ctx context.Context, query string, args ...any) ([]itemRow, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, mapError(err, "")
+	}
+	defer rows.Close()
+	out := make([]itemRow, 0, 51)
+	for rows.Next() {
+		var r itemRow
+		if err := rows.Scan(&r.ID, &r.TrackingCode, &r.Title, &r.Body, &r.Status, &r.Kind, &r.Channel, &r.UnitID,
+			&r.CategoryID, &r.DepartmentID, &r.AssigneeID, &r.AssigneeName, &r.CreatedAt, &r.DueAt); err != nil {
+			return nil, mapError(err, "")
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err, "")
+	}
+	return out, nil
+}
 
 // items turns a list's rows into items, naming their unit, department and
 // category, and marking the overdue ones as of now.
@@ -204,9 +230,9 @@ func (s *Store) ListTickets(ctx context.Context, sc domain.Scope, f domain.Ticke
 		WHERE ` + where + `
 		ORDER BY t.due_at, t.id
 		LIMIT ` + q.arg(limit+1)
-	var rows []itemRow
-	if err := s.db.SelectContext(ctx, &rows, sqlText, q.args...); err != nil {
-		return nil, nil, mapError(err, "")
+	rows, err := s.selectItems(ctx, sqlText, q.args...)
+	if err != nil {
+		return nil, nil, err
 	}
 	var next *domain.Cursor
 	if len(rows) > limit {

@@ -374,12 +374,12 @@ func (s *Store) SimilarTickets(ctx context.Context, sc domain.Scope, id int64) (
 	sq.where("t.created_at > " + sq.arg(s.now().Add(-60*24*time.Hour)))
 	text := sq.arg(base.Text)
 	sq.where("ticket_search_text(t.title, t.body) % " + text)
-	var rows []itemRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+itemColumns+`
+	rows, err := s.selectItems(ctx, `SELECT `+itemColumns+`
 		FROM tickets t LEFT JOIN users a ON a.id = t.assignee_id
 		WHERE `+sq.clause()+`
-		ORDER BY similarity(ticket_search_text(t.title, t.body), `+text+`) DESC, t.id DESC LIMIT 10`, sq.args...); err != nil {
-		return nil, mapError(err, "")
+		ORDER BY similarity(ticket_search_text(t.title, t.body), `+text+`) DESC, t.id DESC LIMIT 10`, sq.args...)
+	if err != nil {
+		return nil, err
 	}
 	return s.items(ctx, rows, s.now())
 }
