@@ -18,6 +18,7 @@ type measurement struct {
 // Names of the figures the ratios use.
 const (
 	nameRawInsert   = "raw INSERT (pgbench)"
+	nameRawTickets  = "raw INSERT (pgbench) into tickets"
 	nameHTTPCeiling = "HTTP ceiling (constant JSON)"
 	nameIntake      = "intake POST /api/v1/feedback"
 )
@@ -25,6 +26,7 @@ const (
 // measurements run in this order: the ceilings right before the intake.
 var measurements = []measurement{
 	{nameRawInsert, measureRawInsert},
+	{nameRawTickets, measureRawInsertTickets},
 	{nameHTTPCeiling, measureHTTPCeiling},
 	{nameIntake, measureIntake},
 	{"webhooks POST /webhooks/facebook", measureWebhooks},
