@@ -3,7 +3,9 @@ package repository
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -23,21 +25,40 @@ type catalogCache struct {
 	byCode    map[string]int64
 	subtrees  map[int64][]int64
 	names     *nameTable
+	gen       int64                  // counts the drops: a load begun before one is not kept
+	loading   map[int64]*catalogLoad // the loads in flight, by unit
+	loads     atomic.Int64           // catalogs loaded (for tests)
+}
+
+// catalogLoad is a unit's catalog being loaded; the callers who ask for it
+// meanwhile wait for done.
+type catalogLoad struct {
+	gen  int64
+	done chan struct{}
+	cat  *domain.Catalog
+	err  error
 }
 
 const checkEvery = 2 * time.Second
 
 func newCatalogCache() *catalogCache {
-	return &catalogCache{byUnit: map[int64]*domain.Catalog{}, byCode: map[string]int64{}, subtrees: map[int64][]int64{}}
+	return &catalogCache{byUnit: map[int64]*domain.Catalog{}, byCode: map[string]int64{}, subtrees: map[int64][]int64{},
+		loading: map[int64]*catalogLoad{}}
+}
+
+// drop forgets every cached catalog. c.mu is held.
+func (c *catalogCache) drop() {
+	c.byUnit = map[int64]*domain.Catalog{}
+	c.byCode = map[string]int64{}
+	c.subtrees = map[int64][]int64{}
+	c.names = nil
+	c.gen++
 }
 
 // Invalidate drops every cached catalog (after an admin's change here).
 func (s *Store) Invalidate() {
 	s.cache.mu.Lock()
-	s.cache.byUnit = map[int64]*domain.Catalog{}
-	s.cache.byCode = map[string]int64{}
-	s.cache.subtrees = map[int64][]int64{}
-	s.cache.names = nil
+	s.cache.drop()
 	s.cache.checkedAt = time.Time{}
 	s.cache.mu.Unlock()
 	s.inbound.accounts.drop() // a unit deactivated takes its pages and OAs with it
@@ -58,10 +79,7 @@ func (s *Store) fresh(ctx context.Context) error {
 	}
 	c.mu.Lock()
 	if v != c.version {
-		c.byUnit = map[int64]*domain.Catalog{}
-		c.byCode = map[string]int64{}
-		c.subtrees = map[int64][]int64{}
-		c.names = nil
+		c.drop()
 		c.version = v
 	}
 	c.checkedAt = time.Now()
@@ -95,27 +113,53 @@ func (s *Store) CatalogByCode(ctx context.Context, code string) (*domain.Catalog
 	return s.Catalog(ctx, u.ID)
 }
 
-// Catalog returns the unit's catalog, loading it when not cached.
+// Catalog returns the unit's catalog, loading it when not cached. Callers
+// asking for a unit while its catalog loads wait for that load: after a
+// change every unit is loaded again, and a busy unit would otherwise be
+// loaded once by each of its concurrent requests.
 func (s *Store) Catalog(ctx context.Context, unitID int64) (*domain.Catalog, error) {
 	if err := s.fresh(ctx); err != nil {
 		return nil, err
 	}
-	s.cache.mu.Lock()
-	cat := s.cache.byUnit[unitID]
-	s.cache.mu.Unlock()
-	if cat != nil {
+	c := s.cache
+	c.mu.Lock()
+	if cat := c.byUnit[unitID]; cat != nil {
+		c.mu.Unlock()
 		return cat, nil
 	}
-	cat, err := loadCatalog(ctx, s.db, unitID)
-	if err != nil {
-		return nil, err
+	if l := c.loading[unitID]; l != nil && l.gen == c.gen {
+		c.mu.Unlock()
+		select {
+		case <-l.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if errors.Is(l.err, context.Canceled) || errors.Is(l.err, context.DeadlineExceeded) {
+			return s.Catalog(ctx, unitID) // its loader gave up, not this caller
+		}
+		return l.cat, l.err
 	}
-	s.cache.mu.Lock()
-	s.cache.byUnit[unitID] = cat
-	s.cache.byCode[cat.Unit.Code] = unitID
-	s.cache.mu.Unlock()
-	return cat, nil
+	l := &catalogLoad{gen: c.gen, done: make(chan struct{}), err: errCatalogLoad}
+	c.loading[unitID] = l
+	c.mu.Unlock()
+	defer func() { // also when the load panics: the waiters get errCatalogLoad
+		c.mu.Lock()
+		if c.loading[unitID] == l {
+			delete(c.loading, unitID)
+		}
+		if l.err == nil && l.gen == c.gen {
+			c.byUnit[unitID] = l.cat
+			c.byCode[l.cat.Unit.Code] = unitID
+		}
+		c.mu.Unlock()
+		close(l.done)
+	}()
+	c.loads.Add(1)
+	l.cat, l.err = loadCatalog(ctx, s.db, unitID)
+	return l.cat, l.err
 }
+
+var errCatalogLoad = domain.Internal(errors.New("catalog: the load failed"))
 
 func loadCatalog(ctx context.Context, q sqlx.QueryerContext, unitID int64) (*domain.Catalog, error) {
 	var u unitRow

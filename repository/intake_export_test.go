@@ -45,3 +45,6 @@ func CreateTicketAlone(ctx context.Context, s *Store, unitID int64, nt domain.Ne
 	}
 	return createTicket(ctx, s.db, cat, nt, s.now())
 }
+
+// CatalogLoads returns how many catalogs the Store has loaded.
+func CatalogLoads(s *Store) int64 { return s.cache.loads.Load() }
