@@ -97,7 +97,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := b.prepare(ctx, &res); err != nil {
 		return err
 	}
+	wrote := false
 	for _, m := range selected(measurements, *only) {
+		if wrote && !m.Writes {
+			if err := settle(ctx, b); err != nil {
+				return err
+			}
+		}
+		wrote = m.Writes
 		b.logf("measuring %s", m.Name)
 		wait := b.profile(ctx, slug(m.Name), b.p.Duration)
 		f, err := m.Run(ctx, b)
