@@ -268,6 +268,23 @@ func TestKilledRunnerLeavesItsBatchToAnother(t *testing.T) {
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("killed runner: %v; want context.Canceled", err)
 	}
+	// The killed runner's connection is dropped as it returns, but its
+	// session ends (and its claim's row locks go) only once PostgreSQL has
+	// seen the socket close: wait for that, as a server that died leaves
+	// its locks until its connections are gone.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var open int
+		if err := f.db.Get(&open, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND state LIKE 'idle in transaction%'`); err != nil {
+			t.Fatal(err)
+		}
+		if open == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the killed runner's transaction is still open after 10 s")
+		}
+	}
 	if n := race(t, now.Add(time.Minute), other); n != len(ids) {
 		t.Fatalf("after the kill the other runner took %d; want %d", n, len(ids))
 	}
