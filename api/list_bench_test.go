@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"caunoi/demo"
-	"caunoi/domain"
 	"caunoi/internal/apitest"
 	"caunoi/repository"
 )
@@ -23,22 +22,12 @@ func BenchmarkListTickets(b *testing.B) {
 	e := apitest.New(b)
 	ctx := context.Background()
 	store := repository.NewStore(e.DB, nil)
-	units, err := store.ListUnits(ctx)
+	ids, err := store.LocalUnitIDs(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
-	var ids []int64
-	for _, u := range units {
-		if u.Level != domain.LevelProvince {
-			ids = append(ids, u.ID)
-		}
-	}
-	var msgs []repository.SyntheticMessage
-	for _, m := range demo.SampleMessages() {
-		msgs = append(msgs, repository.SyntheticMessage{Title: m.Title, Body: m.Body})
-	}
 	if _, err := store.LoadSynthetic(ctx, repository.SyntheticSpec{N: 20000, Days: 120, Now: apitest.Start,
-		Units: ids, Messages: msgs, Seed: 7}); err != nil {
+		Units: ids, Messages: demo.SyntheticMessages(), Seed: 7}); err != nil {
 		b.Fatal(err)
 	}
 	token := e.Login(apitest.Admin)

@@ -1,5 +1,7 @@
 package demo
 
+import "caunoi/repository"
+
 // Message is a citizen's message: a title (may be empty, as on Facebook
 // and Zalo) and a body.
 type Message struct {
@@ -55,4 +57,13 @@ func SampleMessages() []Message {
 		{"Nước sinh hoạt bị đục", "Nước máy mấy hôm nay đục và có mùi lạ, gia đình không dám dùng để nấu ăn."},
 		{"Lũ trẻ phá đèn", "Lũ trẻ con trong xóm dùng súng cao su bắn vỡ bóng đèn chiếu sáng ở sân nhà văn hóa."},
 	}
+}
+
+// SyntheticMessages returns SampleMessages as the synthetic loader takes them.
+func SyntheticMessages() []repository.SyntheticMessage {
+	var out []repository.SyntheticMessage
+	for _, m := range SampleMessages() {
+		out = append(out, repository.SyntheticMessage{Title: m.Title, Body: m.Body})
+	}
+	return out
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"caunoi/demo"
-	"caunoi/domain"
 	"caunoi/internal/pgtest"
 	"caunoi/repository"
 )
@@ -26,18 +25,11 @@ func syntheticDigest(t *testing.T, spec repository.SyntheticSpec) (tickets, even
 	}
 	defer db.Close()
 	store := repository.NewStore(db, nil)
-	units, err := store.ListUnits(ctx)
+	units, err := store.LocalUnitIDs(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range units {
-		if u.Level != domain.LevelProvince {
-			spec.Units = append(spec.Units, u.ID)
-		}
-	}
-	for _, m := range demo.SampleMessages() {
-		spec.Messages = append(spec.Messages, repository.SyntheticMessage{Title: m.Title, Body: m.Body})
-	}
+	spec.Units, spec.Messages = units, demo.SyntheticMessages()
 	res, err := store.LoadSynthetic(ctx, spec)
 	if err != nil {
 		t.Fatal(err)

@@ -27,20 +27,11 @@ func TestLoadSynthetic(t *testing.T) {
 	}
 	defer db.Close()
 	store := repository.NewStore(db, nil)
-	units, err := store.ListUnits(ctx)
+	ids, err := store.LocalUnitIDs(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []int64
-	for _, u := range units {
-		if u.Level != domain.LevelProvince {
-			ids = append(ids, u.ID)
-		}
-	}
-	var msgs []repository.SyntheticMessage
-	for _, m := range demo.SampleMessages() {
-		msgs = append(msgs, repository.SyntheticMessage{Title: m.Title, Body: m.Body})
-	}
+	msgs := demo.SyntheticMessages()
 	now := time.Now()
 	const n, days = 25000, 120
 	res, err := store.LoadSynthetic(ctx, repository.SyntheticSpec{N: n, Days: days, Now: now, Units: ids,
@@ -196,12 +187,8 @@ func TestLoadSyntheticFailureLeavesNothing(t *testing.T) {
 		RETURNING id`, unit, dept); err != nil {
 		t.Fatal(err)
 	}
-	var msgs []repository.SyntheticMessage
-	for _, m := range demo.SampleMessages() {
-		msgs = append(msgs, repository.SyntheticMessage{Title: m.Title, Body: m.Body})
-	}
 	_, err = store.LoadSynthetic(ctx, repository.SyntheticSpec{N: 25000, Days: 30, Units: []int64{unit},
-		Messages: msgs, Seed: 7})
+		Messages: demo.SyntheticMessages(), Seed: 7})
 	if err == nil {
 		t.Fatal("the load succeeded over a taken id")
 	}

@@ -57,6 +57,15 @@ func (s *Store) ListUnits(ctx context.Context) ([]domain.Unit, error) {
 	return out, nil
 }
 
+// LocalUnitIDs returns the ids of the active units below the province
+// level (communes, wards, special zones), in order: those that take
+// tickets.
+func (s *Store) LocalUnitIDs(ctx context.Context) ([]int64, error) {
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, `SELECT id FROM units WHERE active AND level <> 'province' ORDER BY id`)
+	return ids, mapError(err, "")
+}
+
 // UnitByCode returns the unit with that code, or not_found.
 func (s *Store) UnitByCode(ctx context.Context, code string) (domain.Unit, error) {
 	var r unitRow

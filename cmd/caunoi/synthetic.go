@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -34,12 +33,8 @@ func seedSynthetic(ctx context.Context, store *repository.Store, n int, unit str
 	if err != nil {
 		return fmt.Errorf("seed --synthetic: %w", err)
 	}
-	var msgs []repository.SyntheticMessage
-	for _, m := range demo.SampleMessages() {
-		msgs = append(msgs, repository.SyntheticMessage{Title: m.Title, Body: m.Body})
-	}
 	res, err := store.LoadSynthetic(ctx, repository.SyntheticSpec{N: n, Days: days, Now: now, Units: ids,
-		Messages: msgs, Seed: uint64(now.UnixNano())})
+		Messages: demo.SyntheticMessages(), Seed: uint64(now.UnixNano())})
 	if err != nil {
 		return fmt.Errorf("seed --synthetic: %w", err)
 	}
@@ -72,20 +67,13 @@ func syntheticUnits(ctx context.Context, store *repository.Store, code string) (
 		}
 		return []int64{u.ID}, nil
 	}
-	all, err := store.ListUnits(ctx)
+	ids, err := store.LocalUnitIDs(ctx)
 	if err != nil {
 		return nil, err
-	}
-	var ids []int64
-	for _, u := range all {
-		if u.Level != domain.LevelProvince {
-			ids = append(ids, u.ID)
-		}
 	}
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("no commune or ward: run `caunoi seed --demo` first, or add --units K")
 	}
-	slices.Sort(ids)
 	return ids, nil
 }
 
