@@ -13,15 +13,20 @@ import (
 	"caunoi/web"
 )
 
-// The refresh token of a web session lives in an HttpOnly cookie seen only
-// under /staff; it renews the access token (caunoi_session) when that expires.
+// The refresh token of a web session lives in an HttpOnly cookie; it renews
+// the access token (caunoi_session) when that expires, on every page that
+// needs a session: /staff, /admin and /leader. It was scoped to /staff
+// until session 3, so a form posted on /admin or /leader after the access
+// token expired went to the sign-in page and was lost; a browser that still
+// holds the old /staff cookie has it replaced at its next renewal.
 const (
-	refreshCookie = "caunoi_refresh"
-	refreshPath   = "/staff"
-	refreshMaxAge = 30 * 24 * 3600
-	ctxPageUser   = "caunoi.page_user"
-	loginPath     = "/staff/login"
-	staffHome     = "/staff"
+	refreshCookie     = "caunoi_refresh"
+	refreshPath       = "/"
+	legacyRefreshPath = "/staff"
+	refreshMaxAge     = 30 * 24 * 3600
+	ctxPageUser       = "caunoi.page_user"
+	loginPath         = "/staff/login"
+	staffHome         = "/staff"
 )
 
 // staffUserOf returns the signed-in staff member set by staffSession, or nil.
@@ -37,6 +42,7 @@ func staffUserOf(c *gin.Context) *web.StaffUser {
 func (p *pages) setSession(c *gin.Context, access, refresh string) {
 	p.setCookie(c, sessionCookie, access, "/", 0, true)
 	if refresh != "" {
+		p.setCookie(c, refreshCookie, "", legacyRefreshPath, -1, true)
 		p.setCookie(c, refreshCookie, refresh, refreshPath, refreshMaxAge, true)
 	}
 }
@@ -44,6 +50,7 @@ func (p *pages) setSession(c *gin.Context, access, refresh string) {
 // clearSession deletes the session's cookies.
 func (p *pages) clearSession(c *gin.Context) {
 	p.setCookie(c, sessionCookie, "", "/", -1, true)
+	p.setCookie(c, refreshCookie, "", legacyRefreshPath, -1, true)
 	p.setCookie(c, refreshCookie, "", refreshPath, -1, true)
 }
 

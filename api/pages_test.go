@@ -524,7 +524,7 @@ func TestSessionCookiesAreHttpOnlySameSiteAndSecureOverHTTPS(t *testing.T) {
 	for name, want := range map[string]struct {
 		httpOnly bool
 		path     string
-	}{"caunoi_session": {true, "/"}, "caunoi_refresh": {true, "/staff"}, "caunoi_csrf": {false, "/"}} {
+	}{"caunoi_session": {true, "/"}, "caunoi_refresh": {true, "/"}, "caunoi_csrf": {false, "/"}} {
 		c := got[name]
 		if c == nil || c.Value == "" {
 			t.Errorf("%s not set", name)
@@ -615,5 +615,54 @@ func TestStaffPagesTabsRenewingAtOnceStaySignedIn(t *testing.T) {
 	e.Clock.Advance(20 * time.Minute)
 	if r := tabA.get("/staff"); r.Status != http.StatusSeeOther {
 		t.Fatalf("tab A after the revocation, access token expired: %d", r.Status)
+	}
+}
+
+// An admin's form posted after the access token expired is renewed and
+// stored where it was posted (the refresh cookie reaches /admin and
+// /leader, not only /staff), and a browser still holding a refresh cookie
+// of the old /staff scope has it replaced at its next renewal.
+func TestPagesRenewTheSessionOnAdminAndLeaderPages(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	b := newBrowser(t, e)
+	b.signIn(apitest.Admin)
+	b.get("/admin/rules?unit=xuan-lung")
+	e.Clock.Advance(20 * time.Minute) // the access token expires while the form is filled in
+	before := e.Count("routing_rules")
+	r := b.post("/admin/rules?unit=xuan-lung", url.Values{"csrf_token": {b.csrf()},
+		"keywords": {"cống thoát nước"}, "department": {"van-hoa-xa-hoi"}, "position": {"1"}})
+	if r.Status != http.StatusSeeOther || r.Location != "/admin/rules?done=created&unit=xuan-lung" {
+		t.Fatalf("the form after the access token expired: %d %q", r.Status, r.Location)
+	}
+	if e.Count("routing_rules") != before+1 {
+		t.Fatal("the rule was not stored")
+	}
+	e.Clock.Advance(20 * time.Minute)
+	leader := newBrowser(t, e)
+	leader.signIn(apitest.Leader)
+	e.Clock.Advance(20 * time.Minute)
+	if r := leader.get("/leader"); r.Status != http.StatusOK {
+		t.Fatalf("a leader's page after the access token expired: %d %q", r.Status, r.Location)
+	}
+
+	// The old scope: the browser's only refresh cookie is /staff's.
+	old := newBrowser(t, e)
+	old.signIn(apitest.StaffKT)
+	tok := old.cookie("caunoi_refresh", "/")
+	old.c.Jar.SetCookies(mustURL(e.Server.URL+"/"), []*http.Cookie{{Name: "caunoi_refresh", Value: "", Path: "/", MaxAge: -1}})
+	old.c.Jar.SetCookies(mustURL(e.Server.URL+"/staff"), []*http.Cookie{{Name: "caunoi_refresh", Value: tok, Path: "/staff"}})
+	e.Clock.Advance(20 * time.Minute)
+	if r := old.get("/staff"); r.Status != http.StatusOK {
+		t.Fatalf("renewal with the old cookie: %d %q", r.Status, r.Location)
+	}
+	var values []string
+	for _, c := range old.c.Jar.Cookies(mustURL(e.Server.URL + "/staff")) {
+		if c.Name == "caunoi_refresh" {
+			values = append(values, c.Value)
+		}
+	}
+	if len(values) != 1 || values[0] == tok || old.cookie("caunoi_refresh", "/") != values[0] {
+		t.Fatalf("after the renewal the browser holds refresh cookies %q (the old one was %q); want the new one only, at /", values, tok)
 	}
 }
