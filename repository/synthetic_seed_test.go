@@ -5,10 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"caunoi/demo"
-	"caunoi/internal/pgtest"
 	"caunoi/repository"
 )
 
@@ -19,12 +16,7 @@ import (
 func syntheticDigest(t *testing.T, spec repository.SyntheticSpec) (tickets, events string) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlx.Open("postgres", pgtest.NewURLFrom(t, "demoref", demoReference))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	store := repository.NewStore(db, nil)
+	store, db := demoRefStore(t)
 	units, err := store.LocalUnitIDs(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -19,14 +19,21 @@ func demoReference(ctx context.Context, db *sqlx.DB) error {
 	return demo.SeedReference(ctx, repository.NewStore(db, nil), time.Now())
 }
 
-func TestLoadSynthetic(t *testing.T) {
-	ctx := context.Background()
+// demoRefStore returns a store on a fresh copy of the demo's reference
+// data, and its database.
+func demoRefStore(t *testing.T) (*repository.Store, *sqlx.DB) {
+	t.Helper()
 	db, err := sqlx.Open("postgres", pgtest.NewURLFrom(t, "demoref", demoReference))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	store := repository.NewStore(db, nil)
+	t.Cleanup(func() { db.Close() })
+	return repository.NewStore(db, nil), db
+}
+
+func TestLoadSynthetic(t *testing.T) {
+	ctx := context.Background()
+	store, db := demoRefStore(t)
 	ids, err := store.LocalUnitIDs(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -161,12 +168,7 @@ func TestLoadSyntheticRefusesBadSpec(t *testing.T) {
 // behind: the streams commit together or not at all.
 func TestLoadSyntheticFailureLeavesNothing(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlx.Open("postgres", pgtest.NewURLFrom(t, "demoref", demoReference))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	store := repository.NewStore(db, nil)
+	store, db := demoRefStore(t)
 	var unit, dept, before, events int64
 	if err := db.GetContext(ctx, &unit, "SELECT min(unit_id) FROM departments"); err != nil {
 		t.Fatal(err)
@@ -187,7 +189,7 @@ func TestLoadSyntheticFailureLeavesNothing(t *testing.T) {
 		RETURNING id`, unit, dept); err != nil {
 		t.Fatal(err)
 	}
-	_, err = store.LoadSynthetic(ctx, repository.SyntheticSpec{N: 25000, Days: 30, Units: []int64{unit},
+	_, err := store.LoadSynthetic(ctx, repository.SyntheticSpec{N: 25000, Days: 30, Units: []int64{unit},
 		Messages: demo.SyntheticMessages(), Seed: 7})
 	if err == nil {
 		t.Fatal("the load succeeded over a taken id")
