@@ -25,8 +25,10 @@ const (
 	nameIntake      = "intake POST /api/v1/feedback"
 )
 
-// measurements run in this order: the ceilings right before the intake.
+// measurements run in this order: the seed's ceiling right after the
+// seed, the others' right before the intake.
 var measurements = []measurement{
+	{nameRawCopy, measureRawCopy, false},
 	{nameRawInsert, measureRawInsert, false},
 	{nameRawTickets, measureRawInsertTickets, true},
 	{nameHTTPCeiling, measureHTTPCeiling, false},

@@ -22,6 +22,9 @@ type Results struct {
 	// IntakeOverTickets is the same over the INSERT into tickets itself
 	// (the seeded table, its indexes at their size, its foreign keys).
 	IntakeOverTickets float64 `json:"intake_over_raw_insert_into_tickets"`
+	// SeedOverCopy is the seed's tickets per second over the raw COPY
+	// ceiling (the same rows copied, then their indexes built).
+	SeedOverCopy float64 `json:"seed_over_raw_copy"`
 	// IntakeOverHTTP is created tickets per second over the HTTP ceiling.
 	IntakeOverHTTP float64 `json:"intake_over_http_ceiling"`
 	RSSIdleMB      float64 `json:"server_rss_idle_mb"`
@@ -76,6 +79,9 @@ func (r *Results) finish(b *bench) {
 	if ok1 && ok3 && h.PerSecond > 0 {
 		r.IntakeOverHTTP = round3(in.PerSecond / h.PerSecond)
 	}
+	if c, ok := r.figure(nameRawCopy); ok && c.PerSecond > 0 && r.Seed.PerSecond > 0 {
+		r.SeedOverCopy = round3(r.Seed.PerSecond / c.PerSecond)
+	}
 	r.RSSIdleMB = b.rssIdleMB
 	// The PDF and CSV measurements reset the server's VmHWM to see their own
 	// peak; b.peakMB is the highest it was before each reset.
@@ -116,6 +122,9 @@ func printTable(w io.Writer, r Results) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  intake / raw INSERT ceiling: %.3f into an empty copy of tickets, %.3f into tickets itself (goal ≥ 0.5); intake / HTTP ceiling: %.3f\n",
 		r.IntakeOverInsert, r.IntakeOverTickets, r.IntakeOverHTTP)
+	if r.SeedOverCopy > 0 {
+		fmt.Fprintf(w, "  seed / raw COPY ceiling: %.3f (the seed's goal: 50000 tickets/s)\n", r.SeedOverCopy)
+	}
 	fmt.Fprintf(w, "  server resident memory: %.1f MB idle (goal < 60), %.1f MB peak (goal < 150)\n", r.RSSIdleMB, r.RSSPeakMB)
 	fmt.Fprintf(w, "  run took %s\n", r.Elapsed)
 }
