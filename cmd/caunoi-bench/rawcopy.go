@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -54,6 +55,8 @@ func measureRawCopy(ctx context.Context, b *bench) (Figure, error) {
 		return filepath.Join(b.dir, table+"-"+strconv.Itoa(half)+".copy")
 	}
 	for h, r := range halves {
+		defer os.Remove(file("tickets", h))
+		defer os.Remove(file("events", h))
 		for _, out := range []struct{ table, query string }{
 			{"tickets", fmt.Sprintf("SELECT * FROM tickets WHERE id BETWEEN %d AND %d", r[0], r[1])},
 			{"events", fmt.Sprintf("SELECT * FROM ticket_events WHERE ticket_id BETWEEN %d AND %d", r[0], r[1])},
@@ -64,22 +67,12 @@ func measureRawCopy(ctx context.Context, b *bench) (Figure, error) {
 		}
 	}
 	start := time.Now()
-	errs := make(chan error, len(halves))
-	for h := range halves {
-		go func() {
-			err := b.psql(ctx, `\copy bench_copy_tickets FROM '`+file("tickets", h)+`'`)
-			if err == nil {
-				err = b.psql(ctx, `\copy bench_copy_events FROM '`+file("events", h)+`'`)
-			}
-			errs <- err
-		}()
-	}
-	var err error
-	for range halves {
-		if e := <-errs; err == nil {
-			err = e
+	err := inParallel(len(halves), func(h int) error {
+		if err := b.psql(ctx, `\copy bench_copy_tickets FROM '`+file("tickets", h)+`'`); err != nil {
+			return err
 		}
-	}
+		return b.psql(ctx, `\copy bench_copy_events FROM '`+file("events", h)+`'`)
+	})
 	if err != nil {
 		return Figure{}, err
 	}
@@ -138,23 +131,31 @@ func buildCopyIndexes(ctx context.Context, b *bench) (time.Duration, error) {
 	}
 	close(stmts)
 	start := time.Now()
-	errs := make(chan error, 2)
-	for range 2 {
-		go func() {
-			var err error
-			for q := range stmts {
-				if err == nil {
-					_, err = b.db.ExecContext(ctx, q)
-				}
+	err := inParallel(2, func(int) error {
+		for q := range stmts {
+			if _, err := b.db.ExecContext(ctx, q); err != nil {
+				return err
 			}
-			errs <- err
-		}()
-	}
-	err := <-errs
-	if e := <-errs; err == nil {
-		err = e
-	}
+		}
+		return nil
+	})
 	return time.Since(start), err
+}
+
+// inParallel runs f(0) … f(n-1) at once and returns the first error of
+// them, once all have returned.
+func inParallel(n int, f func(i int) error) error {
+	errs := make(chan error, n)
+	for i := range n {
+		go func() { errs <- f(i) }()
+	}
+	var first error
+	for range n {
+		if err := <-errs; first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // psql runs one psql command against the bench database.

@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestCopyIndexBuildsTheSameIndexOnTheCopy(t *testing.T) {
 	for _, c := range []struct{ def, want string }{
@@ -26,5 +29,28 @@ func TestCopyIndexBuildsTheSameIndexOnTheCopy(t *testing.T) {
 		if got, err := copyIndex(def); err == nil {
 			t.Errorf("copyIndex(%q) = %q, want an error", def, got)
 		}
+	}
+}
+
+func TestInParallelRunsEveryOneAndReturnsAnError(t *testing.T) {
+	ran := make([]bool, 3)
+	fail := errors.New("second failed")
+	err := inParallel(len(ran), func(i int) error {
+		ran[i] = true
+		if i == 1 {
+			return fail
+		}
+		return nil
+	})
+	if err != fail {
+		t.Errorf("inParallel = %v, want %v", err, fail)
+	}
+	for i, r := range ran {
+		if !r {
+			t.Errorf("f(%d) did not run", i)
+		}
+	}
+	if err := inParallel(2, func(int) error { return nil }); err != nil {
+		t.Errorf("inParallel of successes = %v", err)
 	}
 }
