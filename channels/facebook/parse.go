@@ -67,6 +67,68 @@ func Parse(body []byte) ([]domain.Inbound, error) {
 // messages, messages from the page itself and items without a message
 // (deliveries, reads, postbacks, reactions) are ignored.
 func ParseItems(body []byte) ([]Item, error) {
+	// The usual delivery is read in one pass, each change's value as a feed
+	// comment. One that does not fit those types (another field's value, a
+	// malformed comment) is read again value by value (parseCareful), which
+	// skips what is not a comment and says what is wrong with one that is.
+	// Both give the same items and errors (FuzzFacebookParse holds them
+	// equal); the one pass takes less than half the careful reading's time
+	// (BenchmarkParseItems).
+	var d quickDelivery
+	if json.Unmarshal(body, &d) != nil {
+		return parseCareful(body)
+	}
+	if d.Object != "page" {
+		return nil, nil
+	}
+	var items []Item
+	for i, qe := range d.Entry {
+		e := entry{ID: qe.ID, Time: qe.Time}
+		for j, c := range qe.Changes {
+			if c.Field != "feed" || c.Value == nil || c.Value.Item != "comment" {
+				continue
+			}
+			it, ok, err := commentItem(e, c.Value.comment)
+			if err != nil {
+				return nil, fmt.Errorf("facebook: entry %d change %d: %w", i, j, err)
+			}
+			if ok {
+				items = append(items, it)
+			}
+		}
+		if err := appendMessaging(&items, i, e, qe.Messaging); err != nil {
+			return nil, err
+		}
+	}
+	return items, nil
+}
+
+// The usual delivery's types (ParseItems): a change's value is read as a
+// comment, its item as any JSON value, as parseChange reads it first.
+type quickDelivery struct {
+	Object string       `json:"object"`
+	Entry  []quickEntry `json:"entry"`
+}
+
+type quickEntry struct {
+	ID        string        `json:"id"`
+	Time      stamp.Stamp   `json:"time"`
+	Changes   []quickChange `json:"changes"`
+	Messaging []messaging   `json:"messaging"`
+}
+
+type quickChange struct {
+	Field string      `json:"field"`
+	Value *quickValue `json:"value"`
+}
+
+type quickValue struct {
+	Item any `json:"item"` // hides comment.Item, a string
+	comment
+}
+
+// parseCareful is ParseItems reading each change's value on its own.
+func parseCareful(body []byte) ([]Item, error) {
 	var d delivery
 	if err := json.Unmarshal(body, &d); err != nil {
 		return nil, fmt.Errorf("facebook: %w: %w", channels.ErrMalformed, err)
@@ -85,17 +147,25 @@ func ParseItems(body []byte) ([]Item, error) {
 				items = append(items, it)
 			}
 		}
-		for j, m := range e.Messaging {
-			it, ok, err := parseMessaging(e, m)
-			if err != nil {
-				return nil, fmt.Errorf("facebook: entry %d messaging %d: %w", i, j, err)
-			}
-			if ok {
-				items = append(items, it)
-			}
+		if err := appendMessaging(&items, i, e, e.Messaging); err != nil {
+			return nil, err
 		}
 	}
 	return items, nil
+}
+
+// appendMessaging appends the Messenger messages of entry i.
+func appendMessaging(items *[]Item, i int, e entry, ms []messaging) error {
+	for j, m := range ms {
+		it, ok, err := parseMessaging(e, m)
+		if err != nil {
+			return fmt.Errorf("facebook: entry %d messaging %d: %w", i, j, err)
+		}
+		if ok {
+			*items = append(*items, it)
+		}
+	}
+	return nil
 }
 
 type delivery struct {
@@ -154,6 +224,11 @@ func parseChange(e entry, c change) (Item, bool, error) {
 	if err := json.Unmarshal(c.Value, &v); err != nil {
 		return Item{}, false, fmt.Errorf("%w: %w", channels.ErrMalformed, err)
 	}
+	return commentItem(e, v)
+}
+
+// commentItem is the item of comment v of entry e, if it is one to store.
+func commentItem(e entry, v comment) (Item, bool, error) {
 	verb, known := verbs[v.Verb]
 	if !known || (v.From.ID != "" && v.From.ID == e.ID) {
 		return Item{}, false, nil

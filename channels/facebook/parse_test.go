@@ -2,6 +2,7 @@ package facebook
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -244,8 +245,15 @@ func FuzzFacebookParse(f *testing.F) {
 		f.Add(testfixtures.Read(f, name))
 	}
 	f.Add(feed(commentJSON("edited", "9", "1735706090", "x")))
+	f.Add([]byte(`{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":5,"message":{}}},` +
+		`{"field":"feed","value":{"item":"comment","comment_id":"1_2","verb":"add","from":{"id":"9"},"message":"x"}}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		items, err := ParseItems(body)
+		// The one-pass reading and the careful one agree.
+		careful, cerr := parseCareful(body)
+		if fmt.Sprint(err) != fmt.Sprint(cerr) || !reflect.DeepEqual(items, careful) {
+			t.Fatalf("ParseItems = %+v, %v; parseCareful = %+v, %v", items, err, careful, cerr)
+		}
 		if err != nil {
 			if !errors.Is(err, channels.ErrMalformed) || items != nil {
 				t.Fatalf("error %v with %d items", err, len(items))
@@ -262,4 +270,26 @@ func FuzzFacebookParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkParseItems reads a delivery of one feed comment, as the
+// webhook gets them, in one pass and the careful way.
+//
+//	go test ./channels/facebook/ -run '^$' -bench ParseItems -benchmem
+func BenchmarkParseItems(b *testing.B) {
+	body := feed(commentJSON("add", "6520627320000", "1735706090",
+		"Đèn đường trước nhà số 45 Lê Lợi bị hỏng 3 ngày nay, buổi tối rất tối và nguy hiểm cho người đi đường."))
+	for _, c := range []struct {
+		name  string
+		parse func([]byte) ([]Item, error)
+	}{{"one-pass", ParseItems}, {"careful", parseCareful}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if items, err := c.parse(body); err != nil || len(items) != 1 {
+					b.Fatal(items, err)
+				}
+			}
+		})
+	}
 }
