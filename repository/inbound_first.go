@@ -1,6 +1,7 @@
 package repository
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -102,12 +103,15 @@ func (b *inboundBatcher) storeFirst(ctx context.Context, calls []*inboundCall) (
 		return calls, nil
 	}
 	b.s.intake().drawCodes(rows, true)
-	query := firstStepPlans + "EXECUTE caunoi_inbound_lock(" + literals(lockArgs(first)) + ");\n" +
-		"EXECUTE caunoi_inbound_first(" + literals(batchArgs(rows)) + ")"
-	if strings.IndexByte(query, 0) >= 0 {
+	lock, insert := lockArgs(first), batchArgs(rows)
+	q := make([]byte, 0, 128+literalsSize(lock)+literalsSize(insert))
+	q = append(q, firstStepPlans+"EXECUTE caunoi_inbound_lock("...)
+	q = append(appendLiterals(q, lock), ");\nEXECUTE caunoi_inbound_first("...)
+	q = append(appendLiterals(q, insert), ')')
+	if bytes.IndexByte(q, 0) >= 0 {
 		return calls, nil // a NUL cannot be written in a query: the transaction sends it as a parameter
 	}
-	inserted, err := b.runFirst(ctx, query)
+	inserted, err := b.runFirst(ctx, string(q))
 	if err != nil {
 		return nil, err
 	}
@@ -213,17 +217,47 @@ func queryFirst(ctx context.Context, conn *sql.Conn, query string) (map[string]i
 	return inserted, res.Close()
 }
 
-// literals writes args, each a string, as the quoted literals of an
-// EXECUTE's parameters.
-func literals(args []any) string {
-	var b strings.Builder
+// appendLiterals appends args, each a string, as the quoted literals of an
+// EXECUTE's parameters, separated by commas: each as pq.QuoteLiteral
+// writes it, without the copies that writing each one apart, then joining
+// them, made of the whole batch's text.
+func appendLiterals(q []byte, args []any) []byte {
 	for i, a := range args {
 		if i > 0 {
-			b.WriteString(", ")
+			q = append(q, ", "...)
 		}
-		b.WriteString(pq.QuoteLiteral(a.(string)))
+		q = appendQuoted(q, a.(string))
 	}
-	return b.String()
+	return q
+}
+
+// literalsSize is about the length appendLiterals adds for args.
+func literalsSize(args []any) int {
+	n := 0
+	for _, a := range args {
+		n += len(a.(string)) + len(a.(string))/8 + 6
+	}
+	return n
+}
+
+// appendQuoted appends s as pq.QuoteLiteral quotes it: quotes doubled, and
+// when s holds a backslash, backslashes doubled in an E'…' string, which
+// reads the same whatever standard_conforming_strings says.
+func appendQuoted(q []byte, s string) []byte {
+	if strings.IndexByte(s, '\\') >= 0 {
+		q = append(q, " E'"...)
+	} else {
+		q = append(q, '\'')
+	}
+	for {
+		i := strings.IndexAny(s, `'\`)
+		if i < 0 {
+			break
+		}
+		q = append(append(q, s[:i]...), s[i], s[i])
+		s = s[i+1:]
+	}
+	return append(append(q, s...), '\'')
 }
 
 // threadKey is the identity of a message's sender within the unit and the
