@@ -219,8 +219,8 @@ func queryFirst(ctx context.Context, conn *sql.Conn, query string) (map[string]i
 
 // appendLiterals appends args, each a string, as the quoted literals of an
 // EXECUTE's parameters, separated by commas: each as pq.QuoteLiteral
-// writes it, without the copies that writing each one apart, then joining
-// them, made of the whole batch's text.
+// writes it, without the three copies of the batch's text that quoting
+// each apart, then joining them, made.
 func appendLiterals(q []byte, args []any) []byte {
 	for i, a := range args {
 		if i > 0 {

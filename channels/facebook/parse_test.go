@@ -247,6 +247,10 @@ func FuzzFacebookParse(f *testing.F) {
 	f.Add(feed(commentJSON("edited", "9", "1735706090", "x")))
 	f.Add([]byte(`{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":5,"message":{}}},` +
 		`{"field":"feed","value":{"item":"comment","comment_id":"1_2","verb":"add","from":{"id":"9"},"message":"x"}}]}]}`))
+	// Keys given twice (the review's cases): the last value, never a merge.
+	f.Add([]byte(`{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":5,"item":"comment","comment_id":"1_2","verb":"add","from":{"id":"9"},"message":"x"}}]}]}`))
+	f.Add([]byte(`{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","comment_id":"1_2","verb":"add"},"value":{"item":"comment","verb":"add","message":"y"}}]}]}`))
+	f.Add([]byte(`{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","comment_id":"1_2","verb":"add"}}],"changes":[{"value":{"item":"comment","verb":"add"}}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		items, err := ParseItems(body)
 		// The one-pass reading and the careful one agree.
