@@ -83,24 +83,23 @@ func ParseItems(body []byte) ([]Item, error) {
 	}
 	var items []Item
 	for i, qe := range d.Entry {
-		e := qe.entry
-		for j, c := range qe.Changes {
-			if c.Field != "feed" || c.Value == nil || c.Value.Item != "comment" {
-				continue
-			}
-			it, ok, err := commentItem(e, c.Value.comment)
-			if err != nil {
-				return nil, fmt.Errorf("facebook: entry %d change %d: %w", i, j, err)
-			}
-			if ok {
-				items = append(items, it)
-			}
+		var err error
+		if items, err = appendEach(items, i, "change", qe.entry, qe.Changes, quickItem); err != nil {
+			return nil, err
 		}
-		if err := appendMessaging(&items, i, e, e.Messaging); err != nil {
+		if items, err = appendEach(items, i, "messaging", qe.entry, qe.Messaging, parseMessaging); err != nil {
 			return nil, err
 		}
 	}
 	return items, nil
+}
+
+// quickItem is parseChange for a change read in one pass.
+func quickItem(e entry, c quickChange) (Item, bool, error) {
+	if c.Field != "feed" || c.Value == nil || c.Value.Item != "comment" {
+		return Item{}, false, nil
+	}
+	return commentItem(e, c.Value.comment)
 }
 
 // The usual delivery's types (ParseItems): a change's value is read as a
@@ -145,34 +144,30 @@ func parseCareful(body []byte) ([]Item, error) {
 	}
 	var items []Item
 	for i, e := range d.Entry {
-		for j, c := range e.Changes {
-			it, ok, err := parseChange(e, c)
-			if err != nil {
-				return nil, fmt.Errorf("facebook: entry %d change %d: %w", i, j, err)
-			}
-			if ok {
-				items = append(items, it)
-			}
+		var err error
+		if items, err = appendEach(items, i, "change", e, e.Changes, parseChange); err != nil {
+			return nil, err
 		}
-		if err := appendMessaging(&items, i, e, e.Messaging); err != nil {
+		if items, err = appendEach(items, i, "messaging", e, e.Messaging, parseMessaging); err != nil {
 			return nil, err
 		}
 	}
 	return items, nil
 }
 
-// appendMessaging appends the Messenger messages of entry i.
-func appendMessaging(items *[]Item, i int, e entry, ms []messaging) error {
-	for j, m := range ms {
-		it, ok, err := parseMessaging(e, m)
+// appendEach appends the items parse makes of xs, entry i's changes or
+// Messenger messages (kind), or returns the first error, saying where.
+func appendEach[X any](items []Item, i int, kind string, e entry, xs []X, parse func(entry, X) (Item, bool, error)) ([]Item, error) {
+	for j, x := range xs {
+		it, ok, err := parse(e, x)
 		if err != nil {
-			return fmt.Errorf("facebook: entry %d messaging %d: %w", i, j, err)
+			return nil, fmt.Errorf("facebook: entry %d %s %d: %w", i, kind, j, err)
 		}
 		if ok {
-			*items = append(*items, it)
+			items = append(items, it)
 		}
 	}
-	return nil
+	return items, nil
 }
 
 type delivery struct {
