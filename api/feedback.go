@@ -193,6 +193,9 @@ type citizenTicket struct {
 	Replies      []domain.Reply `json:"replies"`
 	CanRate      bool           `json:"can_rate"`
 	Rating       *int           `json:"rating"`
+	// Restricted: a denouncer's ticket; kind, category, department and
+	// dates other than created_at are withheld (empty or null).
+	Restricted bool `json:"restricted"`
 }
 
 // trackingCode parses the path's code; a malformed one is simply not found.
@@ -221,7 +224,8 @@ func (s *Server) getFeedback(c *gin.Context) {
 	}
 	out := citizenTicket{TrackingCode: p.TrackingCode, Status: p.Status, Kind: p.Kind, Department: deptRefOf(p.Department),
 		CreatedAt: p.CreatedAt.In(s.cfg.Location), DueAt: s.local(p.DueAt), ResolvedAt: s.local(p.ResolvedAt),
-		Replies: make([]domain.Reply, len(p.Replies)), CanRate: p.CanRate(), Rating: p.Rating}
+		Replies: make([]domain.Reply, len(p.Replies)), CanRate: p.CanRate(), Rating: p.Rating,
+		Restricted: p.Restricted}
 	if p.CategoryCode != "" {
 		out.Category = &p.CategoryCode
 	}

@@ -52,12 +52,14 @@ func (p *pages) loadTicket(c *gin.Context, id int64) (*web.Page, bool) {
 	}
 	pg := p.page(c, "ticket.title", d.TrackingCode)
 	now := p.cfg.Now()
-	ref := domain.TicketRef{UnitID: d.UnitID, DepartmentID: d.DepartmentID, AssigneeID: d.AssigneeID, Kind: d.Kind}
+	ref := d.Ref()
 	body := web.TicketBody{Ticket: d, Overdue: d.Overdue(now), SelfID: sc.UserID,
-		CanWork:     domain.Can(sc, domain.ActReply, ref),
-		CanNote:     domain.Can(sc, domain.ActNote, ref),
-		CanAssign:   domain.Can(sc, domain.ActAssign, ref),
+		CanWork: domain.Can(sc, domain.ActReply, ref),
+		CanNote: domain.Can(sc, domain.ActNote, ref),
+		// a guarded ticket's handler is the head's or the leader's choice
+		CanAssign:   domain.Can(sc, domain.ActAssign, ref) && (!ref.Guarded() || domain.MayAssign(sc, ref, 0)),
 		CanTransfer: domain.Can(sc, domain.ActTransfer, ref)}
+	body.CanAssignSelf = body.CanAssign && domain.MayAssign(sc, ref, sc.UserID)
 	body.DueSoon = !body.Overdue && d.Status.Open() && d.Status != domain.StatusWaitingCitizen &&
 		d.DueAt != nil && d.DueAt.Sub(now) < dueSoonWindow
 	if similar, err := p.store.SimilarTickets(ctx, sc, id); err == nil {

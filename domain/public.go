@@ -29,6 +29,19 @@ type PublicTicket struct {
 	Rating         *int
 	RatingComment  string
 	CanReopenUntil *time.Time // resolved: a follow-up reopens it until then
+	// Restricted: a denouncer's ticket (TicketRef.IdentityRestricted). Whoever
+	// holds its code sees only its status and replies (RestrictView).
+	Restricted bool
+}
+
+// RestrictView keeps of a restricted ticket only what its denouncer is
+// shown: the code, the status, when it was received, the replies, the
+// follow-up and rating the denouncer may send. What it is, where it went
+// and who handles it stay with the leader and the handler.
+func (p PublicTicket) RestrictView() PublicTicket {
+	return PublicTicket{ID: p.ID, TrackingCode: p.TrackingCode, Status: p.Status, CreatedAt: p.CreatedAt,
+		Replies: p.Replies, Rating: p.Rating, RatingComment: p.RatingComment, CanReopenUntil: p.CanReopenUntil,
+		Restricted: true}
 }
 
 // CanRate reports whether the citizen may rate the ticket now.

@@ -24,7 +24,32 @@ type TicketRef struct {
 	DepartmentID *int64
 	AssigneeID   *int64
 	Kind         Kind
+	// Restricted: the ticket is or was once a denunciation, so its
+	// citizen's identity stays the denouncer's whatever its kind becomes.
+	Restricted bool
 }
+
+// IdentityRestricted reports whether only the leader and the assigned
+// handler may see the ticket's citizen: a denunciation, or a ticket that
+// ever was one (Law on Denunciations 2018: the denouncer is protected).
+func (t TicketRef) IdentityRestricted() bool {
+	return t.Restricted || t.Kind == KindDenunciation
+}
+
+// RestrictedSummary stands in reports and exports for the words of a
+// ticket whose identity is restricted: a denouncer's text may name them.
+const RestrictedSummary = "(Nội dung đơn tố cáo được bảo mật)"
+
+// Guarded reports whether the ticket's kind and assignment are guarded:
+// a complaint or a denunciation, or a ticket whose identity is restricted.
+func (t TicketRef) Guarded() bool {
+	return t.IdentityRestricted() || t.Kind.Guarded()
+}
+
+// Guarded reports whether k follows a law's own procedure (complaints and
+// denunciations), so that changing a ticket to or from it is the leader's
+// decision.
+func (k Kind) Guarded() bool { return k == KindComplaint || k == KindDenunciation }
 
 // Can reports whether a caller with scope sc may do a on ticket t, which is
 // already known to be within sc (the query found it). Admins may do
@@ -46,13 +71,46 @@ func Can(sc Scope, a Action, t TicketRef) bool {
 }
 
 // MaySeeIdentity reports whether the caller may see the citizen's personal
-// data: anyone whose scope holds the ticket, except for a denunciation,
-// whose denouncer only the leader and the assigned handler may see.
+// data: anyone whose scope holds the ticket, except for a ticket whose
+// identity is restricted (a denunciation, or one that ever was), whose
+// citizen only the leader and the assigned handler may see.
 func MaySeeIdentity(sc Scope, t TicketRef) bool {
-	if t.Kind != KindDenunciation {
+	if !t.IdentityRestricted() {
 		return true
 	}
 	return sc.Role == RoleLeader || (t.AssigneeID != nil && *t.AssigneeID == sc.UserID)
+}
+
+// MayAssign reports whether the caller, already allowed to assign by Can
+// and by the department rules, may set a guarded ticket's handler to
+// assignee (0: nobody): only the head of the ticket's department or the
+// leader, and never to themselves, since the handler of a denunciation sees
+// the denouncer. Tickets that are not guarded answer true.
+func MayAssign(sc Scope, t TicketRef, assignee int64) bool {
+	if !t.Guarded() {
+		return true
+	}
+	if assignee != 0 && assignee == sc.UserID {
+		return false
+	}
+	switch sc.Role {
+	case RoleLeader:
+		return true
+	case RoleHead:
+		return sc.DepartmentID != nil && t.DepartmentID != nil && *sc.DepartmentID == *t.DepartmentID
+	}
+	return false
+}
+
+// MayChangeKind reports whether the caller may change the ticket's kind
+// to: a change from or to a complaint or a denunciation is the leader's
+// alone (it changes the legal clock and who may see the citizen); other
+// changes need the update right of Can.
+func MayChangeKind(sc Scope, t TicketRef, to Kind) bool {
+	if t.Kind.Guarded() || to.Guarded() || t.IdentityRestricted() {
+		return sc.Role == RoleLeader
+	}
+	return Can(sc, ActUpdate, t)
 }
 
 // Cursor is a position in the queue: after the ticket due at DueAt with ID.
@@ -111,6 +169,7 @@ type TicketDetail struct {
 	AssigneeName   string
 	MergedIntoCode string
 	IdentityHidden bool
+	Restricted     bool // the identity is the leader's and the handler's alone (a denunciation, or was one)
 	Events         []Event
 	NextStatuses   []Status
 	Attachments    []Attachment
@@ -134,4 +193,10 @@ type ReplyResult struct {
 	EventID  int64
 	Delivery string
 	Reason   string
+}
+
+// Ref returns what permission checks look at of the ticket.
+func (d TicketDetail) Ref() TicketRef {
+	return TicketRef{UnitID: d.UnitID, DepartmentID: d.DepartmentID, AssigneeID: d.AssigneeID, Kind: d.Kind,
+		Restricted: d.Restricted}
 }

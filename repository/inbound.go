@@ -130,7 +130,7 @@ func (s *Store) storeMessage(ctx context.Context, tx *sqlx.Tx, cat *domain.Catal
 // when a writer that takes no sender lock stored it first).
 func newInboundTicket(ctx context.Context, tx *sqlx.Tx, cat *domain.Catalog, acc domain.ChannelAccount, in domain.Inbound,
 	fi domain.FeedbackInput, now time.Time) (domain.InboundResult, error) {
-	c, err := createTicket(ctx, tx, cat, inboundTicket(acc, in, fi), now)
+	c, err := createTicket(ctx, tx, nil, cat, inboundTicket(acc, in, fi), now) // a feedback: nothing to seal
 	if err != nil {
 		return domain.InboundResult{}, err
 	}
@@ -172,12 +172,20 @@ func (s *Store) joinTicket(ctx context.Context, tx *sqlx.Tx, id int64, in domain
 		}
 	}
 	if fi.Citizen.Phone != "" || fi.Citizen.Name != "" {
-		// A follow-up may give what the first message did not: keep it, never overwrite.
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET
+		// A follow-up may give what the first message did not: keep it,
+		// never overwrite; sealed when the ticket is a denouncer's.
+		res, err := tx.ExecContext(ctx, `UPDATE tickets SET
 				citizen_phone = CASE WHEN citizen_phone = '' THEN $2 ELSE citizen_phone END,
 				citizen_name = CASE WHEN citizen_name = '' THEN $3 ELSE citizen_name END
-			WHERE id = $1`, t.ID, fi.Citizen.Phone, fi.Citizen.Name); err != nil {
+			WHERE id = $1 AND NOT identity_restricted`, t.ID, fi.Citizen.Phone, fi.Citizen.Name)
+		if err != nil {
 			return false, mapError(err, "")
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			more := identity{Name: fi.Citizen.Name, Phone: fi.Citizen.Phone}
+			if err := restrictIdentity(ctx, tx, s.sealer, t.ID, more); err != nil {
+				return false, err
+			}
 		}
 	}
 	return true, nil

@@ -43,7 +43,7 @@ func CreateTicketAlone(ctx context.Context, s *Store, unitID int64, nt domain.Ne
 	if err != nil {
 		return domain.Created{}, err
 	}
-	return createTicket(ctx, s.db, cat, nt, s.now())
+	return createTicket(ctx, s.db, s.sealer, cat, nt, s.now())
 }
 
 // CatalogLoads returns how many catalogs the Store has loaded.

@@ -13,17 +13,23 @@ import (
 )
 
 // Migration is one step of the schema: version 1 is schema.sql, later
-// versions are the files of migrations/.
+// versions are the files of migrations/, each run in its own transaction. A
+// step that needs Go has a file too, saying so, and its code in goSteps.
 type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+	Go      func(ctx context.Context, tx *sqlx.Tx) error // instead of SQL
 }
 
 // Migrations returns schema.sql as version 1 followed by the numbered files
-// of dir (NNNN_name.sql, NNNN ≥ 2). It fails on a gap, a duplicate or a bad name.
-func Migrations(schema string, dir fs.FS) ([]Migration, error) {
+// of dir (NNNN_name.sql, NNNN ≥ 2) in order, a file named in goSteps run by
+// its Go code. b is the sealer of denouncers' identities those steps need
+// (nil without CAUNOI_SECRET_KEY: a step that then has something to seal
+// fails and says so). It fails on a gap, a duplicate or a bad name.
+func Migrations(schema string, dir fs.FS, b Sealer) ([]Migration, error) {
 	ms := []Migration{{Version: 1, Name: "schema", SQL: schema}}
+	steps := goSteps(b)
 	entries, err := fs.ReadDir(dir, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read migrations: %w", err)
@@ -38,11 +44,13 @@ func Migrations(schema string, dir fs.FS) ([]Migration, error) {
 		if !ok || err != nil || v < 2 {
 			return nil, fmt.Errorf("migration %s: the name must be NNNN_what.sql with NNNN ≥ 2", name)
 		}
-		b, err := fs.ReadFile(dir, name)
+		sql, err := fs.ReadFile(dir, name)
 		if err != nil {
 			return nil, fmt.Errorf("read migration %s: %w", name, err)
 		}
-		ms = append(ms, Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(b)})
+		m := Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(sql)}
+		m.Go = steps[m.Name]
+		ms = append(ms, m)
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
 	for i, m := range ms {
@@ -51,6 +59,14 @@ func Migrations(schema string, dir fs.FS) ([]Migration, error) {
 		}
 	}
 	return ms, nil
+}
+
+func (m Migration) run(ctx context.Context, tx *sqlx.Tx) error {
+	if m.Go != nil {
+		return m.Go(ctx, tx)
+	}
+	_, err := tx.ExecContext(ctx, m.SQL)
+	return err
 }
 
 // migrateLock is the advisory lock key that serialises migrations, so several
@@ -90,7 +106,7 @@ func Migrate(ctx context.Context, db *sqlx.DB, ms []Migration) ([]int, error) {
 		if err != nil {
 			return applied, fmt.Errorf("migration %d: %w", m.Version, err)
 		}
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		if err := m.run(ctx, tx); err != nil {
 			tx.Rollback() //nolint:errcheck
 			return applied, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
 		}

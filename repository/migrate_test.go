@@ -23,7 +23,7 @@ func TestMigrateTwiceDoesNothingTheSecondTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	ms, err := repository.Migrations(caunoi.Schema, caunoi.Migrations)
+	ms, err := repository.Migrations(caunoi.Schema, caunoi.Migrations, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestEveryMigrationFileIsApplied(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, err := repository.Migrations(caunoi.Schema, caunoi.Migrations)
+	ms, err := repository.Migrations(caunoi.Schema, caunoi.Migrations, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestMigrationFailureRollsBackThatStep(t *testing.T) {
 		"0002_good.sql": {Data: []byte("CREATE TABLE good_one (id int)")},
 		"0003_bad.sql":  {Data: []byte("CREATE TABLE half_done (id int); SELECT no_such_function()")},
 	}
-	ms, err := repository.Migrations("CREATE TABLE base (id int)", dir)
+	ms, err := repository.Migrations("CREATE TABLE base (id int)", dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestMigrationsRefuseGapsAndBadNames(t *testing.T) {
 		"bad name": {"two_x.sql": {Data: []byte("SELECT 1")}},
 		"dup":      {"0002_a.sql": {Data: []byte("SELECT 1")}, "2_b.sql": {Data: []byte("SELECT 1")}},
 	} {
-		if _, err := repository.Migrations("SELECT 1", dir); err == nil {
+		if _, err := repository.Migrations("SELECT 1", dir, nil); err == nil {
 			t.Errorf("%s: Migrations accepted %v", name, dir)
 		}
 	}

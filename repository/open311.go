@@ -109,7 +109,7 @@ func (s *Store) CreateOpen311Request(ctx context.Context, unitID int64, nt domai
 	var c domain.Created
 	err = inTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var err error
-		if c, err = createTicket(ctx, tx, cat, nt, s.now()); err != nil {
+		if c, err = createTicket(ctx, tx, s.sealer, cat, nt, s.now()); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE ticket_events SET data = data || $2::jsonb
@@ -181,14 +181,16 @@ const open311Select = `SELECT t.tracking_code, t.status, t.kind, t.channel, t.pu
 	LEFT JOIN categories c ON c.id = t.category_id
 	LEFT JOIN departments d ON d.id = t.department_id`
 
-// Open311Requests returns the unit's tickets that f selects, newest first.
+// Open311Requests returns the unit's tickets that f selects, newest first,
+// never a denunciation (nor a ticket that was one).
 // With f.Codes, it returns the tickets with those tracking codes (those that
 // exist in the unit) and ignores the other conditions; otherwise the
 // tickets requested between f.From and f.To, with the service codes and
 // statuses given (any when empty), only publishable ones when f.PublicOnly,
 // f.Limit at most (100 when 0 or more) after skipping f.Offset.
 func (s *Store) Open311Requests(ctx context.Context, unitID int64, f domain.Open311Filter) ([]domain.Open311Request, error) {
-	where := []string{"t.unit_id = $1"}
+	// A denunciation is not an Open311 request at all: not by its code, not in a list.
+	where := []string{"t.unit_id = $1", "t.kind <> 'denunciation'", "NOT t.identity_restricted"}
 	args := []any{unitID}
 	arg := func(v any) string {
 		args = append(args, v)
@@ -209,7 +211,7 @@ func (s *Store) Open311Requests(ctx context.Context, unitID int64, f domain.Open
 			where = append(where, "t.status = ANY("+arg(pq.StringArray(st))+")")
 		}
 		if f.PublicOnly {
-			where = append(where, "t.public", "t.kind <> 'denunciation'")
+			where = append(where, "t.public")
 		}
 	}
 	limit := f.Limit

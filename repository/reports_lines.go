@@ -14,7 +14,9 @@ import (
 
 // lineRow is a ticket as a report's appendix or a CSV export lists it. The
 // summary is scrubbed of the citizen's name, phone and e-mail in SQL, so no
-// personal data leaves the database.
+// personal data leaves the database; a denouncer's own words, which may
+// name them and whose identity is sealed so cannot be scrubbed, are not
+// read at all (domain.RestrictedSummary stands for them).
 type lineRow struct {
 	TrackingCode string       `db:"tracking_code"`
 	CreatedAt    time.Time    `db:"created_at"`
@@ -27,6 +29,7 @@ type lineRow struct {
 	DueAt        time.Time    `db:"due_at"`
 	ResolvedAt   sql.NullTime `db:"resolved_at"`
 	Village      string       `db:"village"`
+	Restricted   bool         `db:"identity_restricted"`
 }
 
 // scrub replaces col's value (when it is long enough to mean something) in
@@ -39,9 +42,10 @@ func scrub(x, col string) string {
 // departments d.
 var sqlLineColumns = `t.tracking_code, t.created_at, t.kind, t.channel, coalesce(c.name, '') AS category,
 	coalesce(d.name, '') AS department, t.status,
-	` + scrub(scrub(scrub("left(CASE WHEN t.title <> '' THEN t.title ELSE t.body END, 400)",
-	"t.citizen_name"), "t.citizen_phone"), "t.citizen_email") + ` AS summary,
-	t.due_at, t.resolved_at, t.village`
+	CASE WHEN t.identity_restricted THEN '' ELSE ` + scrub(scrub(scrub(
+	"left(CASE WHEN t.title <> '' THEN t.title ELSE t.body END, 400)",
+	"t.citizen_name"), "t.citizen_phone"), "t.citizen_email") + ` END AS summary,
+	t.due_at, t.resolved_at, t.village, t.identity_restricted`
 
 const sqlLineJoins = `FROM tickets t
 	LEFT JOIN categories c ON c.id = t.category_id
@@ -52,6 +56,9 @@ func (r lineRow) line() domain.TicketLine {
 	l := domain.TicketLine{TrackingCode: r.TrackingCode, CreatedAt: r.CreatedAt, Kind: domain.Kind(r.Kind),
 		Channel: domain.Channel(r.Channel), Category: r.Category, Department: r.Department,
 		Status: domain.Status(r.Status), Title: domain.Summarize(r.Summary, "", 160), DueAt: &due, Village: r.Village}
+	if r.Restricted {
+		l.Title = domain.RestrictedSummary
+	}
 	if r.ResolvedAt.Valid {
 		t := r.ResolvedAt.Time
 		l.ResolvedAt = &t

@@ -18,14 +18,19 @@ type Store struct {
 	batcher *intakeBatcher
 	// inbound stores concurrent webhook messages in one transaction and commit
 	inbound *inboundBatcher
+	// sealer seals denouncers' identities (nil: none can be stored)
+	sealer Sealer
 }
 
 // NewStore returns a Store over db. now is the clock (time.Now when nil).
-func NewStore(db *sqlx.DB, now func() time.Time) *Store {
+func NewStore(db *sqlx.DB, now func() time.Time, opts ...StoreOption) *Store {
 	if now == nil {
 		now = time.Now
 	}
 	s := &Store{db: db, now: now, cache: newCatalogCache(), batcher: newIntakeBatcher(db)}
+	for _, o := range opts {
+		o(s)
+	}
 	s.inbound = newInboundBatcher(s)
 	return s
 }

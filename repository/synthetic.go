@@ -475,7 +475,7 @@ var ticketCopyColumns = []string{"id", "tracking_code", "unit_id", "department_i
 	"citizen_external_id", "address", "lat", "lng", "village", "public", "external_id", "thread_id",
 	"reception_day", "created_at", "updated_at", "deadline_unit", "due_at", "accept_due_at", "paused_at",
 	"first_response_at", "resolved_at", "closed_at", "last_citizen_at", "rating", "rating_comment", "rated_at",
-	"search_vector"}
+	"search_vector", "identity_restricted"}
 
 var eventCopyColumns = []string{"ticket_id", "type", "body", "public", "data", "created_at"}
 
@@ -544,6 +544,10 @@ func (g *synGen) ticket(b []byte, i int) []byte {
 	life := simulate(rng, created, due, p.nowTrunc)
 	g.res.Statuses[life.status]++
 	c := g.citizen(u, id, channel, created, loc)
+	restricted := kind == domain.KindDenunciation
+	if restricted { // a denouncer's identity is stored sealed, and the generator holds no key: anonymous
+		c.name, c.phone, c.email, c.addr = "", "", "", ""
+	}
 	village := u.villages[rng.IntN(len(u.villages))]
 	public := rng.IntN(10) == 0
 	comment := ""
@@ -611,6 +615,7 @@ func (g *synGen) ticket(b []byte, i int) []byte {
 		b = appendCopyNull(append(b, '\t'))
 	}
 	b = append(append(b, '\t'), r.gr.text.vector...)
+	b = appendCopyBool(append(b, '\t'), restricted)
 	b = append(b, '\n')
 	g.timeline(id, r, channel, created, life)
 	return b

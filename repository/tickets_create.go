@@ -60,9 +60,9 @@ WITH t AS (
 	INSERT INTO tickets (tracking_code, unit_id, department_id, category_id, kind, channel, title, body,
 		citizen_name, citizen_phone, citizen_email, citizen_external_id, address, lat, lng, village, public,
 		channel_account_id, external_id, thread_id, reception_day, created_at, updated_at, last_citizen_at,
-		deadline_unit, due_at, accept_due_at)
+		deadline_unit, due_at, accept_due_at, identity_restricted, identity_sealed)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-		$22, $22, $22, $23, $24, $25)
+		$22, $22, $22, $23, $24, $25, $29, $30)
 	ON CONFLICT DO NOTHING
 	RETURNING id, created_at
 ), e AS (
@@ -139,7 +139,8 @@ func newIntakeRow(cat *domain.Catalog, nt domain.NewTicket, now time.Time) intak
 // CreateTicket routes a validated feedback of the unit, computes its
 // deadlines on the unit's calendar and stores it with its first events.
 // Concurrent calls share one statement and one commit (intake_batch.go);
-// each returns only after that commit. A redelivered external message
+// each returns only after that commit. A denunciation is stored on its own,
+// its denouncer sealed (unavailable when the store has no sealer). A redelivered external message
 // returns the ticket it made the first time, with Existing set. It returns
 // ctx.Err() when ctx ends before the ticket is taken into a statement
 // (nothing is stored), and a *domain.Error otherwise.
@@ -148,11 +149,13 @@ func (s *Store) CreateTicket(ctx context.Context, unitID int64, nt domain.NewTic
 	if err != nil {
 		return domain.Created{}, err
 	}
-	if len(nt.Attachments) > 0 { // the ticket and its attachments commit together
+	// The ticket and its attachments commit together; a denouncer's
+	// identity is sealed with the tracking code, drawn there.
+	if len(nt.Attachments) > 0 || domain.Kind(nt.Input.Kind) == domain.KindDenunciation {
 		var c domain.Created
 		err := inTx(ctx, s.db, func(tx *sqlx.Tx) error {
 			var err error
-			c, err = createTicket(ctx, tx, cat, nt, s.now())
+			c, err = createTicket(ctx, tx, s.sealer, cat, nt, s.now())
 			return err
 		})
 		return c, err
@@ -161,21 +164,34 @@ func (s *Store) CreateTicket(ctx context.Context, unitID int64, nt domain.NewTic
 }
 
 // createTicket stores a ticket and its first events through q, which may
-// be a transaction, with the attachments of a new ticket.
-func createTicket(ctx context.Context, q sqlx.ExtContext, cat *domain.Catalog, nt domain.NewTicket, now time.Time) (domain.Created, error) {
+// be a transaction, with the attachments of a new ticket. A denunciation's
+// identity is restricted from the start and sealed with b (it fails,
+// storing nothing, when b is nil and there is an identity to seal).
+func createTicket(ctx context.Context, q sqlx.ExtContext, b Sealer, cat *domain.Catalog, nt domain.NewTicket, now time.Time) (domain.Created, error) {
 	row := newIntakeRow(cat, nt, now)
 	c := row.created
+	restricted := domain.Kind(row.kind) == domain.KindDenunciation
 	for attempt := 1; ; attempt++ {
 		code := domain.NewTrackingCode()
 		var id int64
 		in := row.in
+		var sealed []byte
+		if restricted {
+			var err error
+			sealed, err = sealIdentity(b, code, identity{Name: in.Citizen.Name, Phone: in.Citizen.Phone,
+				Email: in.Citizen.Email, Address: in.Location.Address})
+			if err != nil {
+				return domain.Created{}, err
+			}
+			in.Citizen.Name, in.Citizen.Phone, in.Citizen.Email, in.Location.Address = "", "", "", ""
+		}
 		err := sqlx.GetContext(ctx, q, &id, insertTicket,
 			code, row.unitID, row.departmentID, row.categoryID, row.kind, string(row.channel), in.Title, in.Body,
 			in.Citizen.Name, in.Citizen.Phone, in.Citizen.Email, in.Citizen.ExternalID, in.Location.Address,
 			in.Location.Lat, in.Location.Lng, in.Location.Village, in.Public,
 			row.channelAccountID, row.externalID, row.threadID, row.receptionDay, row.at,
 			row.deadlineUnit, row.due, row.accept,
-			row.actorID, row.createdData, row.routedData)
+			row.actorID, row.createdData, row.routedData, restricted, sealed)
 		if err == nil {
 			c.ID, c.TrackingCode = id, code
 			break

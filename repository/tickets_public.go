@@ -31,6 +31,7 @@ type publicRow struct {
 	ResolvedAt    *time.Time     `db:"resolved_at"`
 	Rating        sql.NullInt64  `db:"rating"`
 	RatingComment string         `db:"rating_comment"`
+	Restricted    bool           `db:"identity_restricted"`
 }
 
 // TicketForCitizen returns the citizen's view of the ticket with that
@@ -40,7 +41,7 @@ func (s *Store) TicketForCitizen(ctx context.Context, code string) (domain.Publi
 	err := s.db.GetContext(ctx, &r, `SELECT t.id, t.tracking_code, t.status, t.kind, t.channel,
 			u.code AS unit_code, u.name AS unit_name, c.code AS category_code, c.name AS category_name,
 			d.id AS dept_id, d.code AS dept_code, d.name AS dept_name, t.title, t.created_at, t.due_at,
-			t.resolved_at, t.rating, t.rating_comment
+			t.resolved_at, t.rating, t.rating_comment, t.identity_restricted
 		FROM tickets t JOIN units u ON u.id = t.unit_id
 		LEFT JOIN categories c ON c.id = t.category_id
 		LEFT JOIN departments d ON d.id = t.department_id
@@ -74,6 +75,9 @@ func (s *Store) TicketForCitizen(ctx context.Context, code string) (domain.Publi
 	}
 	for _, x := range replies {
 		p.Replies = append(p.Replies, domain.Reply{Body: x.Body, CreatedAt: x.CreatedAt})
+	}
+	if r.Restricted {
+		return p.RestrictView(), nil
 	}
 	return p, nil
 }

@@ -52,11 +52,14 @@ type detailRow struct {
 	MergedIntoCode    sql.NullString  `db:"merged_into_code"`
 	Rating            sql.NullInt64   `db:"rating"`
 	RatingComment     string          `db:"rating_comment"`
+	Restricted        bool            `db:"identity_restricted"`
+	Sealed            []byte          `db:"identity_sealed"`
 }
 
 // TicketDetail returns the ticket with its timeline if it is within sc, else
-// not_found. The citizen's identity is left out when the caller may not see
-// it (a denunciation); when it is shown, the reading is recorded (Decree 13/2023).
+// not_found. The citizen's identity is read through readIdentity: left out
+// when the caller may not see it (a denunciation, or a ticket that was one),
+// and its reading recorded when it is shown (Decree 13/2023).
 func (s *Store) TicketDetail(ctx context.Context, sc domain.Scope, id int64) (domain.TicketDetail, error) {
 	var q query
 	q.where("t.id = " + q.arg(id))
@@ -68,7 +71,8 @@ func (s *Store) TicketDetail(ctx context.Context, sc domain.Scope, id int64) (do
 			t.kind, t.channel, t.status, t.priority, t.title, t.body, t.citizen_name, t.citizen_phone,
 			t.citizen_email, t.citizen_external_id, t.address, t.lat, t.lng, t.village, t.public, t.external_id,
 			t.created_at, t.due_at, t.first_response_at, t.resolved_at, t.closed_at, t.extensions,
-			t.merged_into, m.tracking_code AS merged_into_code, t.rating, t.rating_comment
+			t.merged_into, m.tracking_code AS merged_into_code, t.rating, t.rating_comment,
+			t.identity_restricted, t.identity_sealed
 		FROM tickets t JOIN units u ON u.id = t.unit_id
 		LEFT JOIN departments d ON d.id = t.department_id
 		LEFT JOIN categories c ON c.id = t.category_id
@@ -83,8 +87,7 @@ func (s *Store) TicketDetail(ctx context.Context, sc domain.Scope, id int64) (do
 			DepartmentID: nullID(r.DepartmentID), CategoryID: nullID(r.CategoryID), AssigneeID: nullID(r.AssigneeID),
 			Kind: domain.Kind(r.Kind), Channel: domain.Channel(r.Channel), Status: domain.Status(r.Status),
 			Priority: r.Priority, Title: r.Title, Body: r.Body,
-			Citizen:  domain.Citizen{Name: r.CitizenName, Phone: r.CitizenPhone, Email: r.CitizenEmail, ExternalID: r.CitizenExternalID},
-			Location: domain.Location{Address: r.Address, Village: r.Village},
+			Location: domain.Location{Village: r.Village},
 			Public:   r.Public, ExternalID: r.ExternalID.String, CreatedAt: r.CreatedAt, DueAt: r.DueAt,
 			FirstResponseAt: r.FirstResponseAt, ResolvedAt: r.ResolvedAt, ClosedAt: r.ClosedAt,
 			Extensions: r.Extensions, MergedInto: nullID(r.MergedInto), RatingComment: r.RatingComment},
@@ -100,20 +103,21 @@ func (s *Store) TicketDetail(ctx context.Context, sc domain.Scope, id int64) (do
 		v := int(r.Rating.Int64)
 		d.Rating = &v
 	}
-	ref := domain.TicketRef{UnitID: r.UnitID, DepartmentID: d.DepartmentID, AssigneeID: d.AssigneeID, Kind: d.Kind}
-	if !domain.MaySeeIdentity(sc, ref) {
-		d.Citizen, d.IdentityHidden = domain.Citizen{}, true
-		d.Location.Address = ""
-	} else if !d.Citizen.Empty() {
-		if _, err := s.db.ExecContext(ctx, `INSERT INTO personal_data_access (ticket_id, user_id, purpose, at)
-			VALUES ($1, $2, 'view', $3)`, r.ID, sc.UserID, s.now()); err != nil {
-			return domain.TicketDetail{}, mapError(err, "")
-		}
+	ref := domain.TicketRef{UnitID: r.UnitID, DepartmentID: d.DepartmentID, AssigneeID: d.AssigneeID, Kind: d.Kind,
+		Restricted: r.Restricted}
+	d.Restricted = ref.IdentityRestricted()
+	shown := false
+	d.Citizen, d.Location.Address, shown, err = s.readIdentity(ctx, s.db, sc, identitySource{ID: r.ID,
+		TrackingCode: r.TrackingCode, Ref: ref, ExternalID: r.CitizenExternalID, Sealed: r.Sealed,
+		Plain: identity{Name: r.CitizenName, Phone: r.CitizenPhone, Email: r.CitizenEmail, Address: r.Address}}, s.now())
+	if err != nil {
+		return domain.TicketDetail{}, err
 	}
+	d.IdentityHidden = !shown
 	if domain.Can(sc, domain.ActStatus, ref) {
 		d.NextStatuses = domain.NextStatuses(d.Status)
 	}
-	if d.Events, err = listEvents(ctx, s.db, r.ID, d.IdentityHidden); err != nil {
+	if d.Events, err = listEvents(ctx, s.db, r.ID, d.IdentityHidden || d.Restricted); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -160,10 +164,12 @@ type workTicket struct {
 	LastCitizenAt    time.Time     `db:"last_citizen_at"`
 	CitizenExternal  string        `db:"citizen_external_id"`
 	TrackingCode     string        `db:"tracking_code"`
+	Restricted       bool          `db:"identity_restricted"`
 }
 
 func (w workTicket) ref() domain.TicketRef {
-	return domain.TicketRef{UnitID: w.UnitID, DepartmentID: w.DepartmentID, AssigneeID: w.AssigneeID, Kind: domain.Kind(w.Kind)}
+	return domain.TicketRef{UnitID: w.UnitID, DepartmentID: w.DepartmentID, AssigneeID: w.AssigneeID,
+		Kind: domain.Kind(w.Kind), Restricted: w.Restricted}
 }
 
 // lockForAction reads the ticket FOR UPDATE within sc (not_found outside it)
@@ -176,7 +182,7 @@ func lockForAction(ctx context.Context, tx *sqlx.Tx, sc domain.Scope, id int64, 
 	err := tx.GetContext(ctx, &w, `SELECT t.id, t.unit_id, t.department_id, t.assignee_id, t.status, t.kind,
 			t.deadline_unit, t.created_at, t.due_at, t.paused_at, t.resolved_at, t.first_response_at, t.extensions,
 			t.rating, t.channel, t.thread_id, t.category_id, t.channel_account_id, t.last_citizen_at,
-			t.citizen_external_id, t.tracking_code
+			t.citizen_external_id, t.tracking_code, t.identity_restricted
 		FROM tickets t WHERE `+q.clause()+` FOR UPDATE`, q.args...)
 	if err != nil {
 		return w, mapError(err, "phản ánh|ticket")

@@ -186,8 +186,12 @@ func (s *Store) Merge(ctx context.Context, sc domain.Scope, id int64, intoCode s
 }
 
 // UpdateTicket changes category, kind, priority, department (a transfer) and
-// assignee, each checked against the caller's rights; every change is an
-// event with its reason. A change of category or kind on a ticket never
+// assignee, each checked against the caller's rights (forbidden, nothing
+// changed, otherwise); every change is an event with its reason. A change
+// of kind from or to a complaint or a denunciation is the leader's, with a
+// reason; a complaint's or denunciation's handler is chosen by its
+// department's head or the leader, never by the handler; a ticket that
+// becomes a denunciation has its citizen sealed for good. A change of category or kind on a ticket never
 // extended recomputes its due time from its creation.
 func (s *Store) UpdateTicket(ctx context.Context, sc domain.Scope, id int64, u domain.TicketUpdate) error {
 	return s.staffAction(ctx, sc, id, domain.ActView, func(tx *sqlx.Tx, w workTicket, now time.Time) error {
@@ -207,10 +211,22 @@ func (s *Store) UpdateTicket(ctx context.Context, sc domain.Scope, id int64, u d
 		}
 		categoryID, kind := nullID(w.CategoryID), domain.Kind(w.Kind)
 		recompute := false
-		if u.Category != nil || u.Kind != nil || u.Priority != nil {
+		if u.Category != nil || u.Priority != nil {
 			if err := need(domain.ActUpdate); err != nil {
 				return err
 			}
+		}
+		if u.Kind != nil && *u.Kind != kind {
+			if !domain.MayChangeKind(sc, ref, *u.Kind) {
+				return domain.Forbidden()
+			}
+			if (kind.Guarded() || u.Kind.Guarded()) && u.Reason == "" {
+				return domain.Invalid("Hãy ghi lý do đổi loại đơn.", "Give a reason for changing the kind.",
+					map[string]string{"reason": "required"})
+			}
+		}
+		if u.AssigneeID != nil && !domain.MayAssign(sc, ref, *u.AssigneeID) {
+			return domain.Forbidden()
 		}
 		if u.Category != nil {
 			c, ok := cat.CategoryByCode(*u.Category)
@@ -234,6 +250,11 @@ func (s *Store) UpdateTicket(ctx context.Context, sc domain.Scope, id int64, u d
 				return err
 			}
 			kind, recompute = *u.Kind, true
+			if kind == domain.KindDenunciation && !w.Restricted {
+				if err := restrictIdentity(ctx, tx, s.sealer, w.ID, identity{}); err != nil {
+					return err
+				}
+			}
 		}
 		due := w.DueAt
 		if recompute && w.Extensions == 0 {

@@ -1,7 +1,8 @@
-// Package secretbox encrypts the channel tokens stored in the database (page
-// access tokens, Zalo OA secret keys and access tokens) with AES-256-GCM,
-// under a key derived from CAUNOI_SECRET_KEY by HKDF-SHA-256 with a context
-// label, so that the same secret used elsewhere gives another key.
+// Package secretbox encrypts what the database must not hold in clear (the
+// channel tokens: page access tokens, Zalo OA secret keys and access tokens;
+// a denouncer's identity) with AES-256-GCM, under a key derived from
+// CAUNOI_SECRET_KEY by HKDF-SHA-256 with a label naming the purpose, so that
+// each purpose, and the same secret used elsewhere, gets another key.
 //
 // A sealed value is: a version byte (1), a 12-byte random nonce, then the
 // ciphertext and its 16-byte tag. The additional data binds a value to where
@@ -24,8 +25,11 @@ import (
 // MinSecretLen is the shortest CAUNOI_SECRET_KEY accepted, in bytes.
 const MinSecretLen = 32
 
-// label is the HKDF info: what the derived key is for.
-const label = "caunoi channel tokens v1"
+// The purposes of NewFor: the HKDF info of each derived key.
+const (
+	PurposeChannelTokens = "caunoi channel tokens v1"
+	PurposeIdentities    = "caunoi denouncer identities v1"
+)
 
 const version byte = 1
 
@@ -44,16 +48,20 @@ type Box struct {
 	aead cipher.AEAD
 }
 
-// New derives the key from secret. It returns ErrNoSecret for an empty
-// secret and ErrShortSecret for one shorter than MinSecretLen bytes.
-func New(secret string) (*Box, error) {
+// New derives the channel tokens' key from secret: NewFor(secret,
+// PurposeChannelTokens).
+func New(secret string) (*Box, error) { return NewFor(secret, PurposeChannelTokens) }
+
+// NewFor derives the key for purpose from secret. It returns ErrNoSecret for
+// an empty secret and ErrShortSecret for one shorter than MinSecretLen bytes.
+func NewFor(secret, purpose string) (*Box, error) {
 	switch {
 	case secret == "":
 		return nil, ErrNoSecret
 	case len(secret) < MinSecretLen:
 		return nil, fmt.Errorf("%w (it is %d)", ErrShortSecret, len(secret))
 	}
-	key, err := hkdf.Key(sha256.New, []byte(secret), nil, label, 32)
+	key, err := hkdf.Key(sha256.New, []byte(secret), nil, purpose, 32)
 	if err != nil {
 		return nil, fmt.Errorf("secretbox: derive key: %w", err)
 	}

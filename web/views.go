@@ -193,9 +193,12 @@ type TicketBody struct {
 	CanWork     bool // reply, status, extend, merge (domain.Can)
 	CanNote     bool
 	CanAssign   bool
-	CanTransfer bool
-	SelfID      int64
-	Form        string // the form whose errors are shown
+	// CanAssignSelf: the caller may take the ticket (not a complaint's or
+	// a denunciation's handler, who is chosen by the head or the leader)
+	CanAssignSelf bool
+	CanTransfer   bool
+	SelfID        int64
+	Form          string // the form whose errors are shown
 }
 
 // EventView is a timeline entry with a readable summary of its data.

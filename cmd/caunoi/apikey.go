@@ -92,5 +92,9 @@ func withAPIKeyStore(ctx context.Context, cfg Config, fn func(*repository.Store)
 	if err := checkSchema(ctx, db); err != nil {
 		return err
 	}
-	return fn(repository.NewStore(db, nil))
+	store, err := newStore(db, cfg)
+	if err != nil {
+		return err
+	}
+	return fn(store)
 }

@@ -8,6 +8,7 @@ import (
 
 	"caunoi"
 	"caunoi/repository"
+	"caunoi/secretbox"
 )
 
 // openDB connects to the configured database with a message that says what to do.
@@ -23,14 +24,42 @@ func openDB(ctx context.Context, cfg Config) (*sqlx.DB, error) {
 	return db, nil
 }
 
-// migrations returns the embedded schema and migrations in order.
-func migrations() ([]repository.Migration, error) {
-	return repository.Migrations(caunoi.Schema, caunoi.Migrations)
+// migrations returns the embedded schema and migrations in order; the
+// steps that seal denouncers' identities use cfg's CAUNOI_SECRET_KEY.
+func migrations(cfg Config) ([]repository.Migration, error) {
+	b, err := identitySealer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return repository.Migrations(caunoi.Schema, caunoi.Migrations, b)
+}
+
+// identitySealer is the key that seals denouncers' identities, nil (no
+// denunciation can then be stored) when CAUNOI_SECRET_KEY is not set.
+func identitySealer(cfg Config) (repository.Sealer, error) {
+	if cfg.SecretKey == "" {
+		return nil, nil
+	}
+	box, err := secretbox.NewFor(cfg.SecretKey, secretbox.PurposeIdentities)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	return box, nil
+}
+
+// newStore is the store every command uses: cfg's clock-less store with the
+// identity sealer.
+func newStore(db *sqlx.DB, cfg Config) (*repository.Store, error) {
+	b, err := identitySealer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return repository.NewStore(db, nil, repository.WithIdentitySealer(b)), nil
 }
 
 // checkSchema fails unless the database has every migration this binary knows.
 func checkSchema(ctx context.Context, db *sqlx.DB) error {
-	ms, err := migrations()
+	ms, err := repository.Migrations(caunoi.Schema, caunoi.Migrations, nil) // for the versions only
 	if err != nil {
 		return err
 	}
@@ -59,7 +88,7 @@ func cmdMigrate(ctx context.Context, cfg Config, args []string, stdout interface
 		return err
 	}
 	defer db.Close()
-	ms, err := migrations()
+	ms, err := migrations(cfg)
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,10 @@ func cmdReport(ctx context.Context, cfg Config, args []string, stdout io.Writer)
 	if err := checkSchema(ctx, db); err != nil {
 		return err
 	}
-	store := repository.NewStore(db, nil)
+	store, err := newStore(db, cfg)
+	if err != nil {
+		return err
+	}
 	u, err := store.UnitByCode(ctx, *unit)
 	if err != nil {
 		if domain.IsNotFound(err) {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"caunoi/demo"
-	"caunoi/repository"
 )
 
 func cmdSeed(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
@@ -33,7 +32,10 @@ func cmdSeed(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 	if err := checkSchema(ctx, db); err != nil {
 		return err
 	}
-	store := repository.NewStore(db, nil)
+	store, err := newStore(db, cfg)
+	if err != nil {
+		return err
+	}
 	if *demoFlag {
 		made, err := demo.Seed(ctx, db, time.Now())
 		if err != nil {

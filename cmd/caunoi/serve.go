@@ -37,7 +37,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	}
 	defer db.Close()
 	if *migrate {
-		ms, err := migrations()
+		ms, err := migrations(cfg)
 		if err != nil {
 			return err
 		}
@@ -53,7 +53,10 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		return err
 	}
 
-	store := repository.NewStore(db, nil)
+	store, err := newStore(db, cfg)
+	if err != nil {
+		return err
+	}
 	if err := store.PrepareIntake(ctx); err != nil { // a broken query fails at boot, not at the first citizen
 		return fmt.Errorf("prepare the intake statement: %w", err)
 	}

@@ -49,7 +49,10 @@ func cmdUser(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	if err := checkSchema(ctx, db); err != nil {
 		return err
 	}
-	store := repository.NewStore(db, nil)
+	store, err := newStore(db, cfg)
+	if err != nil {
+		return err
+	}
 	u, err := store.CreateUser(ctx, repository.UserInput{Email: *email, Name: *name, Role: *role, Unit: *unit,
 		Department: *dept, PasswordHash: hash})
 	if err != nil {

@@ -96,7 +96,6 @@ func New(t testing.TB, opts ...Option) *Env {
 	}
 	t.Cleanup(func() { db.Close() })
 	clock := &Clock{t: Start}
-	store := repository.NewStore(db, clock.Now)
 	logs := &bytes.Buffer{}
 	loc := domain.VietnamLocation()
 	keys, err := auth.KeysFromSecret(Secret)
@@ -108,6 +107,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	store := repository.NewStore(db, clock.Now, repository.WithIdentitySealer(IdentitySealer(t, cfg.SecretKey)))
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
 	gin.SetMode(gin.ReleaseMode)
 	srv := httptest.NewServer(api.New(cfg, store, log).Handler())

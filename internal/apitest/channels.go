@@ -2,6 +2,7 @@ package apitest
 
 import (
 	"context"
+	"testing"
 
 	"caunoi/api"
 	"caunoi/domain"
@@ -18,6 +19,21 @@ func WithFacebook(appSecret, verifyToken string) Option {
 		c.FacebookAppSecret = appSecret
 		c.FacebookVerifyToken = verifyToken
 	}
+}
+
+// IdentitySealer is the key that seals denouncers' identities for key, or
+// for SecretKey when key is "" (a test server always stores denunciations;
+// a test of the missing key builds its own store).
+func IdentitySealer(t testing.TB, key string) *secretbox.Box {
+	t.Helper()
+	if key == "" {
+		key = SecretKey
+	}
+	b, err := secretbox.NewFor(key, secretbox.PurposeIdentities)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // WithSecretKey sets CAUNOI_SECRET_KEY ("" leaves it unset).

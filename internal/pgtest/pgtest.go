@@ -131,7 +131,7 @@ func prepare(ctx context.Context, suffix string, fill Prepare) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	ms, err := repository.Migrations(caunoi.Schema, caunoi.Migrations)
+	ms, err := repository.Migrations(caunoi.Schema, caunoi.Migrations, nil) // a new database has no identity to seal
 	if err == nil {
 		_, err = repository.Migrate(ctx, db, ms)
 	}
