@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,15 +32,17 @@ type tokenPair struct {
 }
 
 // signIn checks the credentials, slowing repeated failures per account and
-// per address, and returns a token pair. Unknown e-mail and wrong password
-// get the same answer in the same time.
+// address together and per address alone (so failures from one address
+// never lock the account's owner out elsewhere), and returns a token pair.
+// Unknown e-mail and wrong password get the same answer in the same time.
 func (s *Server) signIn(c *gin.Context, email, password string) (tokenPair, domain.User, error) {
 	ctx := c.Request.Context()
 	now := s.cfg.Now()
 	email = strings.ToLower(strings.TrimSpace(email))
-	accountKey, addrKey := "acct:"+email, "addr:"+c.ClientIP()
-	if wait := max(s.throttle.Delay(accountKey, now), s.throttle.Delay(addrKey, now)); wait > 0 {
-		c.Header("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
+	addrKey := "addr:" + c.ClientIP()
+	pairKey := "acct:" + email + "|" + addrKey
+	if wait := max(s.throttle.Delay(pairKey, now), s.addrThrottle.Delay(addrKey, now)); wait > 0 {
+		c.Header("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
 		return tokenPair{}, domain.User{}, errSlowDown
 	}
 	user, hash, err := s.store.UserByEmail(ctx, email)
@@ -50,11 +53,11 @@ func (s *Server) signIn(c *gin.Context, email, password string) (tokenPair, doma
 		auth.DummyCheck(password)
 	}
 	if err != nil || !auth.CheckPassword(hash, password) {
-		s.throttle.Fail(accountKey, now)
-		s.throttle.Fail(addrKey, now)
+		s.throttle.Fail(pairKey, now)
+		s.addrThrottle.Fail(addrKey, now)
 		return tokenPair{}, domain.User{}, errBadCredentials
 	}
-	s.throttle.Succeed(accountKey)
+	s.throttle.Succeed(pairKey)
 	pair, err := s.newSession(c, user)
 	if err != nil {
 		return tokenPair{}, domain.User{}, err
@@ -67,21 +70,24 @@ func (s *Server) signIn(c *gin.Context, email, password string) (tokenPair, doma
 
 // newSession issues an access token and opens a refresh-token family.
 func (s *Server) newSession(c *gin.Context, u domain.User) (tokenPair, error) {
-	access, ttl, err := s.issuer.Issue(claimsOf(u))
-	if err != nil {
-		return tokenPair{}, err
-	}
-	refresh, hash := auth.NewRefreshToken()
 	var fam [12]byte
 	rand.Read(fam[:])
-	if err := s.store.CreateRefreshToken(c.Request.Context(), u.ID, hex.EncodeToString(fam[:]), hash); err != nil {
+	family := hex.EncodeToString(fam[:])
+	refresh, hash := auth.NewRefreshToken()
+	if err := s.store.CreateRefreshToken(c.Request.Context(), u.ID, family, hash); err != nil {
+		return tokenPair{}, err
+	}
+	access, ttl, err := s.issuer.Issue(claimsOf(u, family))
+	if err != nil {
 		return tokenPair{}, err
 	}
 	return tokenPair{AccessToken: access, TokenType: "Bearer", ExpiresIn: int(ttl.Seconds()), RefreshToken: refresh}, nil
 }
 
-func claimsOf(u domain.User) auth.Claims {
-	return auth.Claims{UserID: u.ID, Role: string(u.Role), UnitID: u.UnitID, DepartmentID: u.DepartmentID}
+// claimsOf are the access token's claims for u in the sign-in session.
+func claimsOf(u domain.User, session string) auth.Claims {
+	return auth.Claims{UserID: u.ID, Role: string(u.Role), UnitID: u.UnitID, DepartmentID: u.DepartmentID,
+		SessionID: session}
 }
 
 // login handles POST /api/v1/auth/login.
@@ -113,12 +119,12 @@ func (s *Server) refresh(c *gin.Context) {
 		return
 	}
 	newToken, newHash := auth.NewRefreshToken()
-	user, err := s.store.RotateRefreshToken(c.Request.Context(), auth.HashRefreshToken(req.RefreshToken), newHash)
+	user, session, err := s.store.RotateRefreshToken(c.Request.Context(), auth.HashRefreshToken(req.RefreshToken), newHash)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	access, ttl, err := s.issuer.Issue(claimsOf(user))
+	access, ttl, err := s.issuer.Issue(claimsOf(user, session))
 	if err != nil {
 		writeError(c, err)
 		return
@@ -126,7 +132,9 @@ func (s *Server) refresh(c *gin.Context) {
 	c.JSON(http.StatusOK, tokenPair{AccessToken: access, TokenType: "Bearer", ExpiresIn: int(ttl.Seconds()), RefreshToken: newToken})
 }
 
-// logout handles POST /api/v1/auth/logout: the refresh token's family ends.
+// logout handles POST /api/v1/auth/logout: the session ends, named by the
+// refresh token in the body or by the access token presented, and with it
+// every access token it issued.
 func (s *Server) logout(c *gin.Context) {
 	var req struct {
 		RefreshToken string `json:"refresh_token"`
@@ -141,6 +149,14 @@ func (s *Server) logout(c *gin.Context) {
 		if err := s.store.RevokeRefreshFamily(c.Request.Context(), auth.HashRefreshToken(req.RefreshToken)); err != nil {
 			writeError(c, err)
 			return
+		}
+	}
+	if tok := bearerToken(c); tok != "" {
+		if cl, err := s.issuer.Parse(tok); err == nil {
+			if err := s.endSession(c.Request.Context(), cl.SessionID); err != nil {
+				writeError(c, err)
+				return
+			}
 		}
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "signed_out"})
@@ -192,6 +208,9 @@ func (s *Server) authenticate(c *gin.Context) {
 		return
 	}
 	cl, err := s.issuer.Parse(token)
+	if err == nil {
+		err = s.sessionLive(c.Request.Context(), cl.SessionID)
+	}
 	if err != nil {
 		writeError(c, err)
 		return

@@ -90,9 +90,11 @@ func TestRefusedTokens(t *testing.T) {
 	uid := e.UserID(apitest.Admin)
 	now := e.Clock.Now()
 	kid := auth.KeyID(apitest.Secret)
+	sid := sessionOf(t, e, e.Login(apitest.Admin))
+	ended := sessionOf(t, e, signOut(t, e, apitest.Admin))
 	good := func() jwt.MapClaims {
 		return jwt.MapClaims{"sub": itoa(uid), "role": "admin", "unit_id": 1, "iss": "caunoi", "aud": "caunoi-staff",
-			"exp": now.Add(time.Hour).Unix(), "iat": now.Unix(), "nbf": now.Unix()}
+			"exp": now.Add(time.Hour).Unix(), "iat": now.Unix(), "nbf": now.Unix(), "sid": sid}
 	}
 	with := func(k string, v any) jwt.MapClaims {
 		c := good()
@@ -107,15 +109,18 @@ func TestRefusedTokens(t *testing.T) {
 	body := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"` + itoa(uid) + `","role":"admin","iss":"caunoi","aud":"caunoi-staff","exp":` + itoa(now.Add(time.Hour).Unix()) + `}`))
 	secret := []byte(apitest.Secret)
 	cases := map[string]string{
-		"alg none":       header + "." + body + ".",
-		"another secret": forge(t, jwt.SigningMethodHS256, []byte("another-secret-0123456789abcdef-0123456"), good(), kid),
-		"expired":        forge(t, jwt.SigningMethodHS256, secret, with("exp", now.Add(-time.Minute).Unix()), kid),
-		"no exp":         forge(t, jwt.SigningMethodHS256, secret, with("exp", nil), kid),
-		"wrong audience": forge(t, jwt.SigningMethodHS256, secret, with("aud", "someone-else"), kid),
-		"wrong issuer":   forge(t, jwt.SigningMethodHS256, secret, with("iss", "evil"), kid),
-		"unknown kid":    forge(t, jwt.SigningMethodHS256, secret, good(), "deadbeef"),
-		"HS512":          forge(t, jwt.SigningMethodHS512, secret, good(), kid),
-		"garbage":        "not.a.token",
+		"alg none":        header + "." + body + ".",
+		"another secret":  forge(t, jwt.SigningMethodHS256, []byte("another-secret-0123456789abcdef-0123456"), good(), kid),
+		"expired":         forge(t, jwt.SigningMethodHS256, secret, with("exp", now.Add(-time.Minute).Unix()), kid),
+		"no exp":          forge(t, jwt.SigningMethodHS256, secret, with("exp", nil), kid),
+		"wrong audience":  forge(t, jwt.SigningMethodHS256, secret, with("aud", "someone-else"), kid),
+		"wrong issuer":    forge(t, jwt.SigningMethodHS256, secret, with("iss", "evil"), kid),
+		"unknown kid":     forge(t, jwt.SigningMethodHS256, secret, good(), "deadbeef"),
+		"HS512":           forge(t, jwt.SigningMethodHS512, secret, good(), kid),
+		"no session":      forge(t, jwt.SigningMethodHS256, secret, with("sid", nil), kid),
+		"unknown session": forge(t, jwt.SigningMethodHS256, secret, with("sid", "0123456789abcdef01234567"), kid),
+		"ended session":   forge(t, jwt.SigningMethodHS256, secret, with("sid", ended), kid),
+		"garbage":         "not.a.token",
 	}
 	if ok := forge(t, jwt.SigningMethodHS256, secret, good(), kid); e.JSON("GET", "/api/v1/me", nil, "Authorization: Bearer "+ok).Status != 200 {
 		t.Fatal("the well-formed token itself is refused: the cases below prove nothing")

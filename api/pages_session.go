@@ -73,7 +73,7 @@ const (
 // an expired access token with the refresh cookie (which rotates).
 func (p *pages) sessionScope(c *gin.Context) (domain.Scope, sessionState) {
 	if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
-		if cl, err := p.issuer.Parse(tok); err == nil {
+		if cl, err := p.issuer.Parse(tok); err == nil && p.sessionLive(c.Request.Context(), cl.SessionID) == nil {
 			return domain.Scope{UserID: cl.UserID, Role: domain.Role(cl.Role), UnitID: cl.UnitID,
 				DepartmentID: cl.DepartmentID}, signedIn
 		}
@@ -83,7 +83,7 @@ func (p *pages) sessionScope(c *gin.Context) (domain.Scope, sessionState) {
 		return domain.Scope{}, noSession
 	}
 	newToken, newHash := auth.NewRefreshToken()
-	user, err := p.store.RenewSession(c.Request.Context(), auth.HashRefreshToken(old), newHash, sessionRaceGrace)
+	user, session, err := p.store.RenewSession(c.Request.Context(), auth.HashRefreshToken(old), newHash, sessionRaceGrace)
 	if errors.Is(err, domain.ErrSessionRaced) {
 		return domain.Scope{}, sessionRenewed
 	}
@@ -91,7 +91,7 @@ func (p *pages) sessionScope(c *gin.Context) (domain.Scope, sessionState) {
 		p.clearSession(c)
 		return domain.Scope{}, noSession
 	}
-	access, _, err := p.issuer.Issue(claimsOf(user))
+	access, _, err := p.issuer.Issue(claimsOf(user, session))
 	if err != nil {
 		return domain.Scope{}, noSession
 	}
@@ -176,9 +176,16 @@ func (p *pages) loginSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next"), staffHome))
 }
 
-// logoutSubmit handles POST /staff/logout: the refresh family ends, the
-// cookies go.
+// logoutSubmit handles POST /staff/logout: the session ends (its refresh
+// family and its access tokens), the cookies go.
 func (p *pages) logoutSubmit(c *gin.Context) {
+	if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
+		if cl, err := p.issuer.Parse(tok); err == nil {
+			if err := p.endSession(c.Request.Context(), cl.SessionID); err != nil {
+				logFrom(c).Warn("sign-out: end session", "error", err)
+			}
+		}
+	}
 	if tok, err := c.Cookie(refreshCookie); err == nil && tok != "" {
 		if err := p.store.RevokeRefreshFamily(c.Request.Context(), auth.HashRefreshToken(tok)); err != nil &&
 			!errors.Is(err, errNoSession) && !domain.IsNotFound(err) {

@@ -39,8 +39,16 @@ type Server struct {
 	intakeLimit *ratelimit.Limiter
 	lookupLimit *ratelimit.Limiter
 	issuer      *auth.Issuer
-	throttle    *auth.Throttle
+	throttle    *auth.Throttle // failed sign-ins per account at an address
+	// addrThrottle: failed sign-ins per address, whatever the account; it
+	// allows more (a commune office signs in from one address).
+	addrThrottle *auth.Throttle
+	sessions     *sessionCache
 }
+
+// addrFreeFailures is how many failed sign-ins an address makes, over all
+// accounts, before it waits.
+const addrFreeFailures = 10
 
 // New returns a Server; Handler builds its router.
 func New(cfg Config, store Store, log *slog.Logger) *Server {
@@ -51,7 +59,8 @@ func New(cfg Config, store Store, log *slog.Logger) *Server {
 		cfg.Location = time.FixedZone("ICT", 7*3600)
 	}
 	s := &Server{cfg: cfg, store: store, log: log, issuer: cfg.Issuer,
-		throttle: auth.NewThrottle(auth.ThrottleOptions{})}
+		throttle: auth.NewThrottle(auth.ThrottleOptions{}), addrThrottle: auth.NewThrottle(auth.ThrottleOptions{Free: addrFreeFailures}),
+		sessions: newSessionCache()}
 	s.intakeLimit, s.lookupLimit = newLimiters(cfg.RateLimit)
 	return s
 }

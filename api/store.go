@@ -34,9 +34,11 @@ type Store interface {
 	UserByID(ctx context.Context, id int64) (domain.User, error)
 	TouchLogin(ctx context.Context, id int64, at time.Time) error
 	CreateRefreshToken(ctx context.Context, userID int64, family string, hash []byte) error
-	RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (domain.User, error)
-	RenewSession(ctx context.Context, oldHash, newHash []byte, grace time.Duration) (domain.User, error)
+	RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (domain.User, string, error)
+	RenewSession(ctx context.Context, oldHash, newHash []byte, grace time.Duration) (domain.User, string, error)
 	RevokeRefreshFamily(ctx context.Context, hash []byte) error
+	SessionOpen(ctx context.Context, family string) (bool, error)
+	RevokeSession(ctx context.Context, family string) error
 
 	ListTickets(ctx context.Context, sc domain.Scope, f domain.TicketFilter) ([]domain.TicketItem, *domain.Cursor, error)
 	TicketDetail(ctx context.Context, sc domain.Scope, id int64) (domain.TicketDetail, error)

@@ -115,6 +115,9 @@ type Claims struct {
 	Role         string `json:"role"`
 	UnitID       int64  `json:"unit_id"`
 	DepartmentID *int64 `json:"department_id,omitempty"`
+	// SessionID names the sign-in the token belongs to (its refresh
+	// family): signing out or a revoked family ends the token too.
+	SessionID string `json:"sid"`
 	jwt.RegisteredClaims
 }
 
@@ -143,11 +146,12 @@ func (is *Issuer) ttl() time.Duration {
 
 // Issue returns a signed token (HS256, header kid = the current key) for c,
 // and its lifetime, to be sent as expires_in. It returns an internal
-// *domain.Error when c has no positive UserID or no Role, the key set is
-// empty, or signing fails.
+// *domain.Error when c has no positive UserID, no Role or no SessionID, the
+// key set is empty, or signing fails.
 func (is *Issuer) Issue(c Claims) (token string, expiresIn time.Duration, err error) {
-	if c.UserID <= 0 || c.Role == "" {
-		return "", 0, domain.Internal(fmt.Errorf("auth: issue token: user id %d, role %q", c.UserID, c.Role))
+	if c.UserID <= 0 || c.Role == "" || c.SessionID == "" {
+		return "", 0, domain.Internal(fmt.Errorf("auth: issue token: user id %d, role %q, session %q",
+			c.UserID, c.Role, c.SessionID))
 	}
 	secret, ok := is.secret(is.current)
 	if !ok {
@@ -184,7 +188,8 @@ func newJTI() string {
 // is malformed or too long, not HS256 (alg "none" included), has a missing
 // or unknown kid, a bad signature, a wrong iss or aud, no exp, an exp in
 // the past, an nbf or iat in the future, a sub that is not a positive user
-// id, or no role.
+// id, no role, or no sid. Whether the session is still open is the
+// caller's to check.
 func (is *Issuer) Parse(token string) (*Claims, error) {
 	if len(token) > maxTokenLen {
 		return nil, InvalidSession(errors.New("auth: token too long"))
@@ -207,6 +212,9 @@ func (is *Issuer) Parse(token string) (*Claims, error) {
 	}
 	if c.Role == "" {
 		return nil, InvalidSession(errors.New("auth: token has no role"))
+	}
+	if c.SessionID == "" {
+		return nil, InvalidSession(errors.New("auth: token has no session id"))
 	}
 	c.UserID = id
 	return c, nil

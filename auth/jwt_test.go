@@ -56,7 +56,7 @@ func sign(t *testing.T, method jwt.SigningMethod, kid string, claims jwt.MapClai
 // goodClaims are the claims Issue would put in a token issued at t0.
 func goodClaims() jwt.MapClaims {
 	return jwt.MapClaims{
-		"sub": "42", "role": "staff", "unit_id": 7,
+		"sub": "42", "role": "staff", "unit_id": 7, "sid": "s1",
 		"iss": TokenIssuer, "aud": []string{TokenAudience},
 		"iat": t0.Unix(), "nbf": t0.Unix(), "exp": t0.Add(15 * time.Minute).Unix(), "jti": "x",
 	}
@@ -93,7 +93,7 @@ func wantUnauthorized(t *testing.T, err error) {
 func TestIssueParseRoundTrip(t *testing.T) {
 	is := newIssuer(t, t0, secretA)
 	dept := int64(3)
-	tok, exp, err := is.Issue(Claims{UserID: 42, Role: "head", UnitID: 7, DepartmentID: &dept})
+	tok, exp, err := is.Issue(Claims{UserID: 42, Role: "head", SessionID: "s1", UnitID: 7, DepartmentID: &dept})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestIssueParseRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.UserID != 42 || c.Role != "head" || c.UnitID != 7 || c.DepartmentID == nil || *c.DepartmentID != 3 {
+	if c.UserID != 42 || c.Role != "head" || c.SessionID != "s1" || c.UnitID != 7 || c.DepartmentID == nil || *c.DepartmentID != 3 {
 		t.Errorf("claims = %+v", c)
 	}
 	if c.Subject != "42" || c.Issuer != TokenIssuer || len(c.Audience) != 1 || c.Audience[0] != TokenAudience {
@@ -121,12 +121,12 @@ func TestIssueParseRoundTrip(t *testing.T) {
 	}
 
 	// No department: omitted, and nil after parsing.
-	c, err = is.Parse(issue(t, is, Claims{UserID: 1, Role: "leader", UnitID: 7}))
+	c, err = is.Parse(issue(t, is, Claims{UserID: 1, Role: "leader", SessionID: "s1", UnitID: 7}))
 	if err != nil || c.DepartmentID != nil {
 		t.Errorf("leader: %+v, %v", c, err)
 	}
 	// Two tokens differ (jti).
-	a, b := issue(t, is, Claims{UserID: 1, Role: "staff"}), issue(t, is, Claims{UserID: 1, Role: "staff"})
+	a, b := issue(t, is, Claims{UserID: 1, Role: "staff", SessionID: "s1"}), issue(t, is, Claims{UserID: 1, Role: "staff", SessionID: "s1"})
 	if a == b {
 		t.Error("two tokens are identical")
 	}
@@ -139,13 +139,13 @@ func TestIssueParseRoundTrip(t *testing.T) {
 
 func TestIssueRefusesIncompleteClaims(t *testing.T) {
 	is := newIssuer(t, t0, secretA)
-	for _, c := range []Claims{{Role: "staff"}, {UserID: 1}} {
+	for _, c := range []Claims{{Role: "staff", SessionID: "s1"}, {UserID: 1, SessionID: "s1"}, {UserID: 1, Role: "staff"}} {
 		if _, _, err := is.Issue(c); domain.ErrorCode(err) != domain.EINTERNAL {
 			t.Errorf("Issue(%+v) err = %v", c, err)
 		}
 	}
 	var zero Issuer
-	if _, _, err := zero.Issue(Claims{UserID: 1, Role: "staff"}); domain.ErrorCode(err) != domain.EINTERNAL {
+	if _, _, err := zero.Issue(Claims{UserID: 1, Role: "staff", SessionID: "s1"}); domain.ErrorCode(err) != domain.EINTERNAL {
 		t.Errorf("zero Issuer: %v", err)
 	}
 }
@@ -153,7 +153,7 @@ func TestIssueRefusesIncompleteClaims(t *testing.T) {
 func TestParseRefuses(t *testing.T) {
 	is := newIssuer(t, t0, secretA)
 	kid := KeyID(secretA)
-	valid := issue(t, is, Claims{UserID: 42, Role: "staff", UnitID: 7})
+	valid := issue(t, is, Claims{UserID: 42, Role: "staff", SessionID: "s1", UnitID: 7})
 	with := func(k string, v any) jwt.MapClaims {
 		c := goodClaims()
 		if v == nil {
@@ -208,6 +208,8 @@ func TestParseRefuses(t *testing.T) {
 		{"no sub", sign(t, hs, kid, with("sub", nil), []byte(secretA)), t0},
 		{"sub zero", sign(t, hs, kid, with("sub", "0"), []byte(secretA)), t0},
 		{"no role", sign(t, hs, kid, with("role", nil), []byte(secretA)), t0},
+		{"no session id", sign(t, hs, kid, with("sid", nil), []byte(secretA)), t0},
+		{"empty session id", sign(t, hs, kid, with("sid", ""), []byte(secretA)), t0},
 		{"empty", "", t0},
 		{"garbage", "not.a.token", t0},
 		{"too long", valid + strings.Repeat("A", maxTokenLen), t0},
@@ -227,7 +229,7 @@ func TestParseRefuses(t *testing.T) {
 
 func TestRotation(t *testing.T) {
 	old := newIssuer(t, t0, secretA)
-	oldTok := issue(t, old, Claims{UserID: 42, Role: "staff", UnitID: 7})
+	oldTok := issue(t, old, Claims{UserID: 42, Role: "staff", SessionID: "s1", UnitID: 7})
 
 	// CAUNOI_JWT_SECRET rotated to B, A kept as the previous one.
 	rotated := newIssuer(t, t0.Add(time.Minute), secretB, secretA)
@@ -241,7 +243,7 @@ func TestRotation(t *testing.T) {
 	if c.UserID != 42 {
 		t.Errorf("UserID = %d", c.UserID)
 	}
-	newTok := issue(t, rotated, Claims{UserID: 42, Role: "staff", UnitID: 7})
+	newTok := issue(t, rotated, Claims{UserID: 42, Role: "staff", SessionID: "s1", UnitID: 7})
 	if _, err := rotated.Parse(newTok); err != nil {
 		t.Errorf("new token refused: %v", err)
 	}

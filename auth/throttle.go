@@ -35,16 +35,21 @@ const (
 	throttleSample = 16
 )
 
-// Throttle slows repeated failed sign-ins per key (an account, "acct:"+email,
-// and a client address, "addr:"+ip): after Free failures, each further
-// failure makes the key wait Base, 2·Base, 4·Base, ... up to Max before the
-// next attempt. It is safe for concurrent use and its memory is bounded.
+// Throttle slows repeated failed sign-ins per key: after Free failures,
+// each further failure makes the key wait Base, 2·Base, 4·Base, ... up to
+// Max before the next attempt. It is safe for concurrent use and its memory
+// is bounded.
 //
-// Use: before checking a password, wait := max(Delay(acctKey), Delay(addrKey));
-// if wait > 0, answer rate_limited with Retry-After and check nothing (and do
-// not call Fail). After a wrong password, Fail both keys; after a right one,
-// Succeed the account key only (succeeding the address key would let someone
-// holding one valid account reset the address between guesses at others).
+// Use (package api): one Throttle keyed by account and address together
+// ("acct:"+email+"|addr:"+ip), so that failures from one address never lock
+// the account's owner out from another, and one keyed by address alone
+// ("addr:"+ip), with more free failures, against one address guessing at
+// many accounts. Before checking a password, wait := the larger Delay of
+// the two; if wait > 0, answer rate_limited with Retry-After and check
+// nothing (and do not call Fail). After a wrong password, Fail both keys;
+// after a right one, Succeed the pair key only (succeeding the address key
+// would let someone holding one valid account reset the address between
+// guesses at others).
 //
 // Memory: keys idle longer than Window are swept out (at most every Window/4,
 // during Fail). When MaxEntries keys are remembered and none is idle, a new

@@ -28,7 +28,7 @@ func (s *Store) CreateRefreshToken(ctx context.Context, userID int64, family str
 // newHash in its place, returning the account. A token used before revokes
 // its whole family (someone holds a stolen copy) and is unauthorized, as is
 // an unknown, expired or revoked one or one whose account is inactive.
-func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (domain.User, error) {
+func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (domain.User, string, error) {
 	return s.rotateRefresh(ctx, oldHash, newHash, 0)
 }
 
@@ -39,13 +39,14 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash []byte)
 // browser holds the successor once the first answer arrives) instead of
 // revoking the family; presented later, it revokes as usual. A stolen copy
 // gains nothing in those seconds: nothing is issued for it.
-func (s *Store) RenewSession(ctx context.Context, oldHash, newHash []byte, grace time.Duration) (domain.User, error) {
+func (s *Store) RenewSession(ctx context.Context, oldHash, newHash []byte, grace time.Duration) (domain.User, string, error) {
 	return s.rotateRefresh(ctx, oldHash, newHash, grace)
 }
 
-func (s *Store) rotateRefresh(ctx context.Context, oldHash, newHash []byte, grace time.Duration) (domain.User, error) {
+func (s *Store) rotateRefresh(ctx context.Context, oldHash, newHash []byte, grace time.Duration) (domain.User, string, error) {
 	now := s.now()
 	var user domain.User
+	var family string
 	reused, raced := false, false
 	err := inTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var t struct {
@@ -83,7 +84,7 @@ func (s *Store) rotateRefresh(ctx context.Context, oldHash, newHash []byte, grac
 			}
 			return mapError(err, "")
 		}
-		user = r.user()
+		user, family = r.user(), t.Family
 		if _, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1`, oldHash, now); err != nil {
 			return mapError(err, "")
 		}
@@ -92,15 +93,33 @@ func (s *Store) rotateRefresh(ctx context.Context, oldHash, newHash []byte, grac
 		return mapError(err, "")
 	})
 	if err != nil {
-		return domain.User{}, err
+		return domain.User{}, "", err
 	}
 	switch {
 	case raced:
-		return domain.User{}, domain.ErrSessionRaced
+		return domain.User{}, "", domain.ErrSessionRaced
 	case reused:
-		return domain.User{}, errRefresh
+		return domain.User{}, "", errRefresh
 	}
-	return user, nil
+	return user, family, nil
+}
+
+// SessionOpen reports whether the sign-in named family (an access token's
+// session id) is still open: one of its refresh tokens is neither revoked
+// nor expired. Signing out and a detected reuse revoke them all.
+func (s *Store) SessionOpen(ctx context.Context, family string) (bool, error) {
+	var open bool
+	err := s.db.GetContext(ctx, &open, `SELECT EXISTS (SELECT 1 FROM refresh_tokens
+		WHERE family = $1 AND revoked_at IS NULL AND expires_at > $2)`, family, s.now())
+	return open, mapError(err, "")
+}
+
+// RevokeSession ends the sign-in named family (signing out with only the
+// access token). An unknown family is not an error.
+func (s *Store) RevokeSession(ctx context.Context, family string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = $2
+		WHERE family = $1 AND revoked_at IS NULL`, family, s.now())
+	return mapError(err, "")
 }
 
 // RevokeRefreshFamily ends the sign-in the refresh token belongs to. An

@@ -259,3 +259,7 @@ func (e *Env) UserID(email string) int64 {
 	}
 	return id
 }
+
+// TrustLoopbackProxy trusts 127.0.0.1 as a proxy, so a test names the
+// client's address with an X-Forwarded-For header.
+func TrustLoopbackProxy(c *api.Config) { c.TrustedProxies = []string{"127.0.0.1"} }
