@@ -1,0 +1,342 @@
+package api_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"caunoi/internal/apitest"
+)
+
+// The denouncer of the tests below; their words must reach only the
+// leader and the assigned handler.
+const (
+	denouncerName  = "Hà Văn Tố"
+	denouncerPhone = "0911222333"
+	denouncerEmail = "to.cao.an@example.vn"
+	denunciation   = "Tố cáo cán bộ địa chính nhận tiền để cấp sổ đỏ sai quy định tại thôn Đông"
+)
+
+// denouncerWords are the forms in which the denouncer could show: as
+// given, folded, the phone in international form.
+var denouncerWords = []string{denouncerName, "Ha Van To", denouncerPhone, "911222333", denouncerEmail}
+
+// fileDenunciation files a denunciation on the public API, routed to the
+// economy department, and returns its id and tracking code.
+func fileDenunciation(t *testing.T, e *apitest.Env) (int64, string) {
+	t.Helper()
+	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "kind": "denunciation", "category": "dat-dai",
+		"body": denunciation, "citizen": map[string]any{"name": denouncerName, "phone": denouncerPhone, "email": denouncerEmail}})
+	if r.Status != 201 {
+		t.Fatalf("file a denunciation: %d %s", r.Status, r.Body)
+	}
+	code, _ := r.Map(t)["tracking_code"].(string)
+	var id int64
+	if err := e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code); err != nil {
+		t.Fatal(err)
+	}
+	return id, code
+}
+
+// leaked returns the first of the denouncer's words in s, or "".
+func leaked(s string) string {
+	for _, w := range denouncerWords {
+		if strings.Contains(s, w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// ticketState is what a refused change must leave as it was.
+type ticketState struct {
+	Kind       string    `db:"kind"`
+	Assignee   int64     `db:"assignee_id"`   // 0: nobody
+	Department int64     `db:"department_id"` // 0: none
+	Due        time.Time `db:"due_at"`
+	Updated    time.Time `db:"updated_at"`
+	Restricted bool      `db:"identity_restricted"`
+	Events     int       `db:"events"`
+	LastEvent  time.Time `db:"last_event"`
+}
+
+func stateOf(t *testing.T, e *apitest.Env, id int64) ticketState {
+	t.Helper()
+	var s ticketState
+	if err := e.DB.Get(&s, `SELECT kind, coalesce(assignee_id, 0) AS assignee_id,
+			coalesce(department_id, 0) AS department_id, due_at, updated_at, identity_restricted,
+			(SELECT count(*) FROM ticket_events WHERE ticket_id = t.id) AS events,
+			(SELECT max(created_at) FROM ticket_events WHERE ticket_id = t.id) AS last_event
+		FROM tickets t WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func wantForbiddenUnchanged(t *testing.T, e *apitest.Env, id int64, before ticketState, r *apitest.Response, what string) {
+	t.Helper()
+	if r.Status != 403 || r.Err(t).Error.Code != "forbidden" {
+		t.Errorf("%s: %d %s, want 403 forbidden", what, r.Status, r.Body)
+	}
+	if w := leaked(string(r.Body)); w != "" {
+		t.Errorf("%s: the refusal carries %q", what, w)
+	}
+	if after := stateOf(t, e, id); after != before {
+		t.Errorf("%s changed the ticket or its timeline:\nbefore %+v\nafter  %+v", what, before, after)
+	}
+}
+
+// The first reproduction of the issue: a staff member of the department a
+// denunciation is routed to assigns it to themselves. Refused, nothing
+// changed, nothing revealed, then or later.
+func TestStaffCannotAssignThemselvesADenunciation(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	id, _ := fileDenunciation(t, e)
+	path := fmt.Sprintf("/api/v1/tickets/%d", id)
+	before := stateOf(t, e, id)
+	self := e.UserID(apitest.StaffKT)
+	wantForbiddenUnchanged(t, e, id, before, e.As(apitest.StaffKT, "PATCH", path, map[string]any{"assignee": self}),
+		"staff.kinhte assigning themselves")
+	wantForbiddenUnchanged(t, e, id, before, e.As(apitest.HeadKinhTe, "PATCH", path,
+		map[string]any{"assignee": e.UserID(apitest.HeadKinhTe)}), "the head assigning themselves")
+	wantForbiddenUnchanged(t, e, id, before, e.As(apitest.Admin, "PATCH", path, map[string]any{"assignee": self}),
+		"an admin choosing the handler")
+	if r := e.As(apitest.StaffKT, "GET", path, nil); r.Status != 200 || leaked(string(r.Body)) != "" {
+		t.Errorf("staff's view afterwards: %d %s", r.Status, r.Body)
+	}
+	// The head may choose the handler, who then sees the denouncer.
+	if r := e.As(apitest.HeadKinhTe, "PATCH", path, map[string]any{"assignee": self}); r.Status != 200 {
+		t.Fatalf("the head assigning staff.kinhte: %d %s", r.Status, r.Body)
+	}
+	if r := e.As(apitest.StaffKT, "GET", path, nil); !strings.Contains(string(r.Body), denouncerPhone) {
+		t.Errorf("the assigned handler does not see the denouncer: %s", r.Body)
+	}
+	// The handler cannot hand it on to a colleague who would then see it.
+	before = stateOf(t, e, id)
+	wantForbiddenUnchanged(t, e, id, before, e.As(apitest.StaffKT, "PATCH", path,
+		map[string]any{"assignee": e.UserID(apitest.HeadKinhTe)}), "the handler handing it on")
+}
+
+// A complaint's handler is chosen the same way.
+func TestStaffCannotAssignThemselvesAComplaint(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "kind": "complaint", "category": "dat-dai",
+		"body": "Khiếu nại quyết định thu hồi đất của UBND xã", "citizen": map[string]any{"name": "Lê Văn Khiếu", "phone": "0912999888"}})
+	var id int64
+	e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", r.Map(t)["tracking_code"])
+	before := stateOf(t, e, id)
+	wantForbiddenUnchanged(t, e, id, before, e.As(apitest.StaffKT, "PATCH", fmt.Sprintf("/api/v1/tickets/%d", id),
+		map[string]any{"assignee": e.UserID(apitest.StaffKT)}), "staff assigning themselves a complaint")
+}
+
+// The second reproduction: staff change the kind away from denunciation
+// (which would reveal the denouncer and shorten the legal clock). Refused
+// for staff, the head and admins; the leader may, with a reason on the
+// timeline, and the identity stays restricted.
+func TestOnlyTheLeaderChangesADenunciationsKind(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	id, _ := fileDenunciation(t, e)
+	path := fmt.Sprintf("/api/v1/tickets/%d", id)
+	before := stateOf(t, e, id)
+	for _, who := range []string{apitest.StaffKT, apitest.HeadKinhTe, apitest.Admin} {
+		wantForbiddenUnchanged(t, e, id, before, e.As(who, "PATCH", path, map[string]any{"kind": "feedback"}),
+			who+" changing the kind to feedback")
+		wantForbiddenUnchanged(t, e, id, before, e.As(who, "PATCH", path, map[string]any{"kind": "feedback",
+			"reason": "Không phải tố cáo"}), who+" changing the kind with a reason")
+	}
+	r := e.As(apitest.Leader, "PATCH", path, map[string]any{"kind": "feedback"})
+	if r.Status != 400 || r.Err(t).Error.Fields["reason"] == "" {
+		t.Fatalf("the leader without a reason: %d %s", r.Status, r.Body)
+	}
+	if after := stateOf(t, e, id); after != before {
+		t.Fatalf("the refused change wrote: %+v", after)
+	}
+	const reason = "Nội dung là phản ánh về thủ tục, không tố cáo cá nhân"
+	if r := e.As(apitest.Leader, "PATCH", path, map[string]any{"kind": "feedback", "reason": reason}); r.Status != 200 {
+		t.Fatalf("the leader with a reason: %d %s", r.Status, r.Body)
+	}
+	var ev struct {
+		Body  string `db:"body"`
+		Actor int64  `db:"actor_id"`
+	}
+	if err := e.DB.Get(&ev, `SELECT body, actor_id FROM ticket_events WHERE ticket_id = $1 AND type = 'updated'
+		AND data->>'field' = 'kind' AND data->>'from' = 'denunciation' AND data->>'to' = 'feedback'`, id); err != nil ||
+		ev.Body != reason || ev.Actor != e.UserID(apitest.Leader) {
+		t.Fatalf("the timeline's record of the change: %+v %v", ev, err)
+	}
+	after := stateOf(t, e, id)
+	if after.Kind != "feedback" || !after.Restricted {
+		t.Fatalf("after the leader's change: %+v (the identity must stay restricted)", after)
+	}
+	for _, who := range []string{apitest.StaffKT, apitest.HeadKinhTe, apitest.Admin} {
+		if r := e.As(who, "GET", path, nil); r.Status != 200 || leaked(string(r.Body)) != "" {
+			t.Errorf("%s after the kind became feedback: %d %s", who, r.Status, r.Body)
+		}
+	}
+	// Nor may staff turn a feedback into a complaint or a denunciation.
+	fid, _ := newTicket(t, e, "xuan-lung", "Đường thôn Đông có nhiều ổ gà, đề nghị sửa")
+	fbefore := stateOf(t, e, fid)
+	for _, to := range []string{"complaint", "denunciation"} {
+		wantForbiddenUnchanged(t, e, fid, fbefore, e.As(apitest.StaffKT, "PATCH", fmt.Sprintf("/api/v1/tickets/%d", fid),
+			map[string]any{"kind": to, "reason": "x"}), "staff making a feedback a "+to)
+	}
+}
+
+// A feedback the leader makes a denunciation has its citizen sealed there
+// and then: the head who saw the name before sees it no more.
+func TestAFeedbackMadeADenunciationIsSealed(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "category": "dat-dai", "body": denunciation,
+		"citizen": map[string]any{"name": denouncerName, "phone": denouncerPhone}})
+	var id int64
+	e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", r.Map(t)["tracking_code"])
+	path := fmt.Sprintf("/api/v1/tickets/%d", id)
+	if r := e.As(apitest.HeadKinhTe, "GET", path, nil); !strings.Contains(string(r.Body), denouncerPhone) {
+		t.Fatalf("a feedback's citizen is the department's: %s", r.Body)
+	}
+	if r := e.As(apitest.Leader, "PATCH", path, map[string]any{"kind": "denunciation", "reason": "Nội dung tố cáo cán bộ"}); r.Status != 200 {
+		t.Fatalf("the leader making it a denunciation: %d %s", r.Status, r.Body)
+	}
+	if r := e.As(apitest.HeadKinhTe, "GET", path, nil); r.Status != 200 || leaked(string(r.Body)) != "" {
+		t.Errorf("the head after it became a denunciation: %d %s", r.Status, r.Body)
+	}
+	var clear int
+	e.DB.Get(&clear, `SELECT count(*) FROM tickets WHERE id = $1 AND (citizen_name <> '' OR citizen_phone <> '')`, id)
+	if clear != 0 {
+		t.Error("the identity is still in clear in the row")
+	}
+	if r := e.As(apitest.Leader, "GET", path, nil); !strings.Contains(string(r.Body), denouncerName) {
+		t.Errorf("the leader lost the identity: %s", r.Body)
+	}
+}
+
+// At rest, the denouncer is sealed: nothing of them in clear in the row,
+// its timeline or its search words. The leader's reading opens it and is
+// on the timeline (once in ten minutes), and in the personal-data log.
+func TestTheDenouncerIsSealedAtRestAndEveryReadIsRecorded(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	id, _ := fileDenunciation(t, e)
+	var row struct {
+		Name   string `db:"citizen_name"`
+		Phone  string `db:"citizen_phone"`
+		Email  string `db:"citizen_email"`
+		Sealed []byte `db:"identity_sealed"`
+		Words  string `db:"words"`
+	}
+	if err := e.DB.Get(&row, `SELECT citizen_name, citizen_phone, citizen_email, identity_sealed,
+		search_vector::text AS words FROM tickets WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if row.Name != "" || row.Phone != "" || row.Email != "" || len(row.Sealed) < 28 {
+		t.Fatalf("stored in clear: %+v", row)
+	}
+	if w := leaked(string(row.Sealed)); w != "" {
+		t.Fatalf("%q readable in the sealed bytes", w)
+	}
+	if strings.Contains(row.Words, "0911222333") || strings.Contains(row.Words, "'to'") && strings.Contains(row.Words, "'van'") {
+		t.Errorf("the search words hold the denouncer: %s", row.Words)
+	}
+	var inEvents int
+	e.DB.Get(&inEvents, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1
+		AND (data::text LIKE '%0911222333%' OR body LIKE '%0911222333%' OR data::text LIKE '%Hà Văn%')`, id)
+	if inEvents != 0 {
+		t.Errorf("%d timeline events hold the denouncer", inEvents)
+	}
+
+	reads := func() (events, log int) {
+		e.DB.Get(&events, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND type = 'personal_data_read'
+			AND actor_id = $2`, id, e.UserID(apitest.Leader))
+		e.DB.Get(&log, `SELECT count(*) FROM personal_data_access WHERE ticket_id = $1 AND user_id = $2`, id,
+			e.UserID(apitest.Leader))
+		return
+	}
+	path := fmt.Sprintf("/api/v1/tickets/%d", id)
+	for i := 0; i < 2; i++ {
+		if r := e.As(apitest.Leader, "GET", path, nil); !strings.Contains(string(r.Body), denouncerEmail) {
+			t.Fatalf("the leader's view: %s", r.Body)
+		}
+	}
+	if ev, log := reads(); ev != 1 || log != 2 {
+		t.Fatalf("after two readings: %d timeline events, %d log rows; want 1 and 2", ev, log)
+	}
+	e.Clock.Advance(11 * time.Minute)
+	e.As(apitest.Leader, "GET", path, nil)
+	if ev, log := reads(); ev != 2 || log != 3 {
+		t.Fatalf("a reading 11 minutes later: %d events, %d rows; want 2 and 3", ev, log)
+	}
+	// The timeline shows whose reading it was, to those who see the ticket.
+	r := e.As(apitest.HeadKinhTe, "GET", path, nil)
+	if !strings.Contains(string(r.Body), `"personal_data_read"`) || leaked(string(r.Body)) != "" {
+		t.Errorf("the head's timeline: %s", r.Body)
+	}
+	// Someone who may not see the identity reads nothing, and nothing is recorded.
+	var all int
+	e.DB.Get(&all, `SELECT count(*) FROM personal_data_access WHERE ticket_id = $1`, id)
+	if all != 3 {
+		t.Errorf("%d personal-data readings, want the leader's 3", all)
+	}
+}
+
+// Open311 knows nothing of a denunciation: not by code, not in a list.
+func TestOpen311NeverShowsADenunciation(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	_, code := fileDenunciation(t, e)
+	for _, f := range []string{code + ".json", code + ".xml", strings.ToLower(code) + ".json"} {
+		r := get311(e, "requests/"+f, jurisdiction("xuan-lung"))
+		if r.Status != 404 {
+			t.Errorf("requests/%s: %d %s, want 404", f, r.Status, r.Body)
+		}
+	}
+	q := jurisdiction("xuan-lung")
+	q.Set("service_request_id", code)
+	for _, r := range []*apitest.Response{get311(e, "requests.json", jurisdiction("xuan-lung")), get311(e, "requests.json", q),
+		get311(e, "requests.xml", jurisdiction("xuan-lung"))} {
+		if r.Status != 200 || strings.Contains(string(r.Body), code) || leaked(string(r.Body)) != "" {
+			t.Errorf("a list shows the denunciation: %d %s", r.Status, r.Body)
+		}
+	}
+}
+
+// Whoever holds a denunciation's code sees only its status and replies.
+func TestTrackingShowsADenouncerOnlyStatusAndReplies(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	id, code := fileDenunciation(t, e)
+	e.As(apitest.HeadKinhTe, "PATCH", fmt.Sprintf("/api/v1/tickets/%d", id), map[string]any{"assignee": e.UserID(apitest.StaffKT)})
+	const answer = "Đơn của ông/bà đã được tiếp nhận và đang được xác minh."
+	if r := e.As(apitest.StaffKT, "POST", fmt.Sprintf("/api/v1/tickets/%d/replies", id), map[string]any{"body": answer}); r.Status != 201 {
+		t.Fatalf("reply: %d %s", r.Status, r.Body)
+	}
+	var got map[string]any
+	e.JSON("GET", "/api/v1/feedback/"+code, nil).JSON(t, &got)
+	replies, _ := got["replies"].([]any)
+	if got["status"] == "" || got["restricted"] != true || len(replies) != 1 ||
+		replies[0].(map[string]any)["body"] != answer {
+		t.Fatalf("the denouncer's view: %v", got)
+	}
+	for _, k := range []string{"category", "department", "due_at", "resolved_at"} {
+		if got[k] != nil {
+			t.Errorf("the denouncer's view shows %s: %v", k, got[k])
+		}
+	}
+	if got["kind"] != "" {
+		t.Errorf("the denouncer's view shows the kind: %v", got["kind"])
+	}
+	b := newBrowser(t, e)
+	pg := b.get("/track/" + code)
+	if pg.Status != 200 || !strings.Contains(pg.Body, answer) || !strings.Contains(pg.Body, code) {
+		t.Fatalf("the tracking page: %d %s", pg.Status, pg.Body)
+	}
+	for _, hidden := range []string{"Kinh tế", "Đất đai", "Tố cáo", "Hạn giải quyết", denunciation} {
+		if strings.Contains(pg.Body, hidden) {
+			t.Errorf("the tracking page shows %q", hidden)
+		}
+	}
+}
