@@ -252,6 +252,9 @@ func TestReportScope(t *testing.T) {
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("pdftotext is required in CI (.ci/run installs poppler-utils): %v", err)
+		}
 		t.Skip("pdftotext (poppler-utils) is not installed")
 	}
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
