@@ -130,7 +130,7 @@ func (s *Store) storeMessage(ctx context.Context, tx *sqlx.Tx, cat *domain.Catal
 // when a writer that takes no sender lock stored it first).
 func newInboundTicket(ctx context.Context, tx *sqlx.Tx, cat *domain.Catalog, acc domain.ChannelAccount, in domain.Inbound,
 	fi domain.FeedbackInput, now time.Time) (domain.InboundResult, error) {
-	c, err := createTicket(ctx, tx, nil, cat, inboundTicket(acc, in, fi), now) // a feedback: nothing to seal
+	c, err := createTicket(ctx, tx, nil, cat, inboundTicket(acc, in, fi), now) // a message is a feedback: nothing to seal
 	if err != nil {
 		return domain.InboundResult{}, err
 	}

@@ -57,6 +57,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	if cfg.SecretKey == "" {
+		log.Warn("CAUNOI_SECRET_KEY is not set: denunciations that name their denouncer are refused (503) and channel tokens cannot be stored; set it to at least 32 random characters")
+	}
 	if err := store.PrepareIntake(ctx); err != nil { // a broken query fails at boot, not at the first citizen
 		return fmt.Errorf("prepare the intake statement: %w", err)
 	}
