@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"caunoi/api"
+	"caunoi/domain"
 	"caunoi/internal/apitest"
 	"caunoi/repository"
 )
@@ -35,11 +36,11 @@ func TestMetricsAfterAFewRequests(t *testing.T) {
 	// Overdue in xuan-lung: the first ticket, a week later; one failed e-mail.
 	e.DB.MustExec(`UPDATE tickets SET due_at = created_at + interval '1 hour' WHERE id = $1`, id)
 	e.Clock.Set(e.Clock.Now().Add(2 * time.Hour))
-	if _, err := repository.EnqueueOutbox(context.Background(), e.DB, repository.OutboxMessage{Kind: "email"}); err != nil {
+	if _, err := repository.EnqueueOutbox(context.Background(), e.DB, domain.OutboxMessage{Kind: "email"}); err != nil {
 		t.Fatal(err)
 	}
 	e.DB.MustExec(`UPDATE outbox SET status = 'failed'`)
-	if _, err := repository.EnqueueOutbox(context.Background(), e.DB, repository.OutboxMessage{Kind: "email"}); err != nil {
+	if _, err := repository.EnqueueOutbox(context.Background(), e.DB, domain.OutboxMessage{Kind: "email"}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -11,20 +11,6 @@ import (
 	"caunoi/domain"
 )
 
-// Notification is an in-app notification as its user reads it. It is an
-// alias of an unnamed struct type, field for field the same as
-// repository.Notification, so that the repository's Store satisfies
-// NotificationStore without api importing it.
-type Notification = struct {
-	ID           int64
-	TicketID     *int64
-	TrackingCode string // "" when the notification is about no ticket
-	Kind         string
-	Body         string
-	CreatedAt    time.Time
-	ReadAt       *time.Time
-}
-
 // NotificationStore is what the in-app notifications ask of the data layer.
 // Every method takes the caller's user id and touches only that user's rows
 // (in the query itself).
@@ -33,7 +19,7 @@ type NotificationStore interface {
 	// most limit, ids below beforeID when it is not 0, only unread ones when
 	// unreadOnly) and the user's unread count.
 	ListNotifications(ctx context.Context, userID int64, unreadOnly bool, beforeID int64,
-		limit int) ([]Notification, int, error)
+		limit int) ([]domain.Notification, int, error)
 	// ReadNotification marks one of the user's notifications read (not_found
 	// for another user's) and returns when it was read.
 	ReadNotification(ctx context.Context, userID, id int64, at time.Time) (time.Time, error)

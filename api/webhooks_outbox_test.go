@@ -122,7 +122,7 @@ func outboxWorker(e *apitest.Env, f *fakePlatform) (*jobs.OutboxWorker, *apitest
 		Zalo: zalo.NewClient(f.URL, nil), Log: slog.New(slog.DiscardHandler)}
 	clock := &apitest.Clock{}
 	clock.Set(time.Now().Add(time.Second))
-	return &jobs.OutboxWorker{Store: jobs.AdaptOutboxStore(e.Store), Senders: cs.Senders(), Now: clock.Now,
+	return &jobs.OutboxWorker{Store: e.Store, Senders: cs.Senders(), Now: clock.Now,
 		Backoff: func(int) time.Duration { return time.Minute }, Log: slog.New(slog.DiscardHandler)}, clock
 }
 

@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // Breakdown is one row of a summary broken down by channel, kind, category,
 // department, village or commune.
@@ -12,6 +15,27 @@ type Breakdown struct {
 	OnTime     int     `json:"resolved_on_time"`
 	Overdue    int     `json:"overdue"`
 	OnTimeRate float64 `json:"on_time_rate"` // OnTime / Resolved, 0 when nothing was resolved
+}
+
+// RankUnits returns the units of a roll-up best first: by on-time rate,
+// then by resolved count, then by name; units that resolved nothing come
+// last. The report's JSON and its PDF rank by it, so they agree.
+func RankUnits(in []Breakdown) []Breakdown {
+	out := append([]Breakdown(nil), in...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if (a.Resolved > 0) != (b.Resolved > 0) {
+			return a.Resolved > 0
+		}
+		if a.OnTimeRate != b.OnTimeRate {
+			return a.OnTimeRate > b.OnTimeRate
+		}
+		if a.Resolved != b.Resolved {
+			return a.Resolved > b.Resolved
+		}
+		return a.Name < b.Name
+	})
+	return out
 }
 
 // Satisfaction is the citizens' ratings of the period.

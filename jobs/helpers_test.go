@@ -8,6 +8,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"caunoi/domain"
 	"caunoi/repository"
 )
 
@@ -63,7 +64,7 @@ func enqueueN(t *testing.T, db *sqlx.DB, n int, kind string, ticket *int64) []in
 	t.Helper()
 	var ids []int64
 	for i := 0; i < n; i++ {
-		id, err := repository.EnqueueOutbox(context.Background(), db, repository.OutboxMessage{
+		id, err := repository.EnqueueOutbox(context.Background(), db, domain.OutboxMessage{
 			Kind: kind, TicketID: ticket, Payload: map[string]any{"text": "Trả lời", "n": i}, NotBefore: t0})
 		if err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,38 +12,26 @@ import (
 	"caunoi/domain"
 )
 
-// OutboxItem is a claimed outbox row handed to a Sender.
-type OutboxItem struct {
-	ID        int64
-	Kind      string // which Sender delivers it
-	TicketID  *int64 // the ticket it is about, if any
-	EventID   *int64 // the event it delivers (a reply), if any
-	Payload   json.RawMessage
-	Attempt   int       // the attempt this is: 1 for the first
-	CreatedAt time.Time // when it was enqueued
-	LastError string    // the previous attempt's error; "" on the first
-}
-
 // Sender delivers one kind of outbox item. A nil error means delivered; an
 // error for which channels.IsPermanent is true, or one wrapped by Permanent,
 // means retrying cannot help; any other error is retried with back-off.
 // Send may be called again for the same item after a failure, and (only if
 // a send outlives the worker's lease) twice concurrently.
 type Sender interface {
-	Send(ctx context.Context, item OutboxItem) error
+	Send(ctx context.Context, item domain.OutboxItem) error
 }
 
 // SenderFunc adapts a function to Sender.
-type SenderFunc func(ctx context.Context, item OutboxItem) error
+type SenderFunc func(ctx context.Context, item domain.OutboxItem) error
 
 // Send calls f.
-func (f SenderFunc) Send(ctx context.Context, item OutboxItem) error { return f(ctx, item) }
+func (f SenderFunc) Send(ctx context.Context, item domain.OutboxItem) error { return f(ctx, item) }
 
 // OutboxStore is the data access the worker needs. The marks are guarded by
 // the attempt number: they return an error with code domain.ECONFLICT when
 // the row was re-claimed by another worker after the lease passed.
 type OutboxStore interface {
-	ClaimOutbox(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]OutboxItem, error)
+	ClaimOutbox(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]domain.OutboxItem, error)
 	MarkOutboxSent(ctx context.Context, id int64, attempt int, now time.Time) error
 	MarkOutboxRetry(ctx context.Context, id int64, attempt int, next time.Time, errText string) error
 	MarkOutboxFailed(ctx context.Context, id int64, attempt int, now time.Time, errText string) error
@@ -146,7 +133,7 @@ const (
 
 // deliver sends one item and records the outcome. A mark refused because
 // the row was re-claimed is logged and counts as no outcome of this worker.
-func (w *OutboxWorker) deliver(ctx context.Context, it OutboxItem) (outcome, error) {
+func (w *OutboxWorker) deliver(ctx context.Context, it domain.OutboxItem) (outcome, error) {
 	log := w.log().With(slog.Int64("outbox_id", it.ID), slog.String("kind", it.Kind),
 		slog.Int("attempt", it.Attempt))
 	var sendErr error
@@ -212,7 +199,7 @@ func (w *OutboxWorker) delay(attempt int, sendErr error) time.Duration {
 }
 
 // safeSend calls s, turning a panic into a (retryable) error.
-func safeSend(ctx context.Context, s Sender, it OutboxItem) (err error) {
+func safeSend(ctx context.Context, s Sender, it domain.OutboxItem) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("outbox: sender for %q panicked: %v", it.Kind, p)

@@ -39,7 +39,7 @@ func TestOutboxRetriesWithBackoffThenDeliversOnce(t *testing.T) {
 	clk := newClock(t0)
 	log := newSendLog()
 	platformDown := &channels.Error{Op: "zalo: send message", Status: 503, Message: "Service Unavailable"}
-	sender := jobs.SenderFunc(func(ctx context.Context, it jobs.OutboxItem) error {
+	sender := jobs.SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
 		if log.call() <= 3 {
 			return platformDown
 		}
@@ -50,7 +50,7 @@ func TestOutboxRetriesWithBackoffThenDeliversOnce(t *testing.T) {
 		log.delivered(it.ID)
 		return nil
 	})
-	w := &jobs.OutboxWorker{Store: jobs.AdaptOutboxStore(repository.NewStore(db, clk.Now)),
+	w := &jobs.OutboxWorker{Store: repository.NewStore(db, clk.Now),
 		Senders: map[string]jobs.Sender{"zalo_message": sender}, Now: clk.Now, Log: quiet}
 
 	for attempt := 1; attempt <= 3; attempt++ {
@@ -105,14 +105,14 @@ func TestOutboxPermanentFailureShowsOnTheTicket(t *testing.T) {
 		calls[kind]++
 	}
 	w := &jobs.OutboxWorker{
-		Store: jobs.AdaptOutboxStore(repository.NewStore(db, clk.Now)),
+		Store: repository.NewStore(db, clk.Now),
 		Senders: map[string]jobs.Sender{
-			"facebook_message": jobs.SenderFunc(func(ctx context.Context, it jobs.OutboxItem) error {
+			"facebook_message": jobs.SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
 				count(it.Kind)
 				return fmt.Errorf("reply: %w", &channels.Error{Op: "facebook: send message", Status: 400,
 					Code: 10, Subcode: 2018278, Message: "outside the allowed window", Permanent: true})
 			}),
-			"email": jobs.SenderFunc(func(ctx context.Context, it jobs.OutboxItem) error {
+			"email": jobs.SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
 				count(it.Kind)
 				return errors.New("smtp: 451 try again later")
 			}),
@@ -171,7 +171,7 @@ func TestOutboxRacingWorkersSendEachRowOnce(t *testing.T) {
 	log := newSendLog()
 	var mu sync.Mutex
 	attempts := map[int64]int{}
-	sender := jobs.SenderFunc(func(ctx context.Context, it jobs.OutboxItem) error {
+	sender := jobs.SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
 		mu.Lock()
 		attempts[it.ID]++
 		n := attempts[it.ID]
@@ -186,7 +186,7 @@ func TestOutboxRacingWorkersSendEachRowOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
 	for i := 0; i < workers; i++ {
-		w := &jobs.OutboxWorker{Store: jobs.AdaptOutboxStore(repository.NewStore(db, clk.Now)),
+		w := &jobs.OutboxWorker{Store: repository.NewStore(db, clk.Now),
 			Senders: map[string]jobs.Sender{"zalo_message": sender}, Now: clk.Now, Batch: 4,
 			Backoff: func(int) time.Duration { return 0 }, Log: quiet}
 		wg.Go(func() {
@@ -265,11 +265,11 @@ func TestOutboxKilledWorkersRowsAreTakenOverAfterTheLease(t *testing.T) {
 	// the third: nothing goes out and nothing more is recorded, so four rows
 	// stay claimed under its lease.
 	storeA := repository.NewStore(db, clk.Now)
-	dying := &dyingStore{OutboxStore: jobs.AdaptOutboxStore(storeA)}
+	dying := &dyingStore{OutboxStore: storeA}
 	var aCalls int
 	a := &jobs.OutboxWorker{Store: dying, Now: clk.Now, Lease: lease, Batch: 10, Log: quiet,
 		Senders: map[string]jobs.Sender{"facebook_comment_reply": jobs.SenderFunc(
-			func(ctx context.Context, it jobs.OutboxItem) error {
+			func(ctx context.Context, it domain.OutboxItem) error {
 				aCalls++
 				if aCalls == 3 {
 					dying.dead.Store(true)
@@ -287,10 +287,10 @@ func TestOutboxKilledWorkersRowsAreTakenOverAfterTheLease(t *testing.T) {
 		t.Fatalf("%d rows left claimed (%v); want 4", claimed, err)
 	}
 
-	b := &jobs.OutboxWorker{Store: jobs.AdaptOutboxStore(repository.NewStore(db, clk.Now)), Now: clk.Now,
+	b := &jobs.OutboxWorker{Store: repository.NewStore(db, clk.Now), Now: clk.Now,
 		Lease: lease, Log: quiet,
 		Senders: map[string]jobs.Sender{"facebook_comment_reply": jobs.SenderFunc(
-			func(ctx context.Context, it jobs.OutboxItem) error {
+			func(ctx context.Context, it domain.OutboxItem) error {
 				if it.Attempt != 2 {
 					t.Errorf("row %d at attempt %d; want 2", it.ID, it.Attempt)
 				}
@@ -331,8 +331,8 @@ func TestOutboxRecordsADeliveryEvenWhenStoppedDuringIt(t *testing.T) {
 	clk := newClock(t0)
 	log := newSendLog()
 	ctx, stop := context.WithCancel(context.Background())
-	w := &jobs.OutboxWorker{Store: jobs.AdaptOutboxStore(repository.NewStore(db, clk.Now)), Now: clk.Now, Log: quiet,
-		Senders: map[string]jobs.Sender{"k": jobs.SenderFunc(func(_ context.Context, it jobs.OutboxItem) error {
+	w := &jobs.OutboxWorker{Store: repository.NewStore(db, clk.Now), Now: clk.Now, Log: quiet,
+		Senders: map[string]jobs.Sender{"k": jobs.SenderFunc(func(_ context.Context, it domain.OutboxItem) error {
 			log.delivered(it.ID)
 			stop() // the server shuts down while the platform answers
 			return nil
@@ -355,9 +355,9 @@ func TestOutboxWorkerLeavesRowsWhoseLeasePassedMidBatch(t *testing.T) {
 	log := newSendLog()
 	// Each send takes (by the clock) longer than the whole lease allows
 	// for three: the third row is not sent by this worker.
-	w := &jobs.OutboxWorker{Store: jobs.AdaptOutboxStore(repository.NewStore(db, clk.Now)), Now: clk.Now,
+	w := &jobs.OutboxWorker{Store: repository.NewStore(db, clk.Now), Now: clk.Now,
 		Lease: 3 * time.Minute, Log: quiet,
-		Senders: map[string]jobs.Sender{"k": jobs.SenderFunc(func(ctx context.Context, it jobs.OutboxItem) error {
+		Senders: map[string]jobs.Sender{"k": jobs.SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
 			log.delivered(it.ID)
 			clk.Add(90 * time.Second)
 			return nil
@@ -390,8 +390,8 @@ func TestOutboxHonoursRetryAfter(t *testing.T) {
 	db := pgtest.New(t)
 	id := enqueueN(t, db, 1, "k", nil)[0]
 	clk := newClock(t0)
-	w := &jobs.OutboxWorker{Store: jobs.AdaptOutboxStore(repository.NewStore(db, clk.Now)), Now: clk.Now, Log: quiet,
-		Senders: map[string]jobs.Sender{"k": jobs.SenderFunc(func(ctx context.Context, it jobs.OutboxItem) error {
+	w := &jobs.OutboxWorker{Store: repository.NewStore(db, clk.Now), Now: clk.Now, Log: quiet,
+		Senders: map[string]jobs.Sender{"k": jobs.SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
 			return &channels.Error{Op: "zalo: send", Status: 429, RetryAfter: 10 * time.Minute}
 		})}}
 	runOnce(t, w)

@@ -14,26 +14,6 @@ import (
 	"caunoi/secretbox"
 )
 
-// Outbox kinds of the replies sent back on a ticket's channel (the same
-// strings as the repository's OutboxFacebookComment, OutboxFacebookMessage
-// and OutboxZaloMessage).
-const (
-	KindFacebookComment = "facebook_comment_reply"
-	KindFacebookMessage = "facebook_message"
-	KindZaloMessage     = "zalo_message"
-)
-
-// ReplyPayload is the outbox payload of a reply on a channel (the JSON of
-// the repository's ReplyPayload) and how many parts of its split text were
-// delivered by earlier attempts.
-type ReplyPayload struct {
-	TicketID         int64  `json:"ticket_id"`
-	ChannelAccountID int64  `json:"channel_account_id"`
-	Recipient        string `json:"recipient"` // comment id, PSID or Zalo user id
-	Text             string `json:"text"`
-	Sent             int    `json:"sent,omitempty"`
-}
-
 // ChannelAccounts is what the channel senders need of the data layer.
 type ChannelAccounts interface {
 	// ChannelAccount returns the account by id, tokens sealed, active or
@@ -66,13 +46,13 @@ type ChannelSenders struct {
 // OutboxWorker.Senders.
 func (cs *ChannelSenders) Senders() map[string]Sender {
 	return map[string]Sender{
-		KindFacebookComment: SenderFunc(func(ctx context.Context, it OutboxItem) error {
+		domain.OutboxFacebookComment: SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
 			return cs.send(ctx, it, domain.PlatformFacebook, cs.Facebook.ReplyComment)
 		}),
-		KindFacebookMessage: SenderFunc(func(ctx context.Context, it OutboxItem) error {
+		domain.OutboxFacebookMessage: SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
 			return cs.send(ctx, it, domain.PlatformFacebook, cs.Facebook.SendMessage)
 		}),
-		KindZaloMessage: SenderFunc(func(ctx context.Context, it OutboxItem) error {
+		domain.OutboxZaloMessage: SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
 			return cs.send(ctx, it, domain.PlatformZalo, cs.Zalo.SendText)
 		}),
 	}
@@ -88,8 +68,8 @@ var errNoSecretKey = errors.New("CAUNOI_SECRET_KEY is not set: the channel's acc
 // account it names. Errors that no retry can fix (a bad payload, an unknown,
 // deactivated or tokenless account, a platform's permanent refusal) are
 // permanent.
-func (cs *ChannelSenders) send(ctx context.Context, it OutboxItem, platform domain.Platform, fn sendFunc) error {
-	var p ReplyPayload
+func (cs *ChannelSenders) send(ctx context.Context, it domain.OutboxItem, platform domain.Platform, fn sendFunc) error {
+	var p domain.ReplyPayload
 	if err := json.Unmarshal(it.Payload, &p); err != nil {
 		return Permanent(fmt.Errorf("reply payload: %w", err))
 	}
@@ -132,7 +112,7 @@ func (cs *ChannelSenders) send(ctx context.Context, it OutboxItem, platform doma
 
 // saveProgress records how many parts went out; a failure is logged (the
 // next attempt then repeats those parts).
-func (cs *ChannelSenders) saveProgress(ctx context.Context, it OutboxItem, sent int) {
+func (cs *ChannelSenders) saveProgress(ctx context.Context, it domain.OutboxItem, sent int) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 	defer cancel()
 	if err := cs.Accounts.SaveReplyProgress(ctx, it.ID, it.Attempt, sent); err != nil {

@@ -70,10 +70,10 @@ func senders(t *testing.T, url string, withKey bool) (map[string]jobs.Sender, *a
 	return cs.Senders(), accs
 }
 
-func item(t *testing.T, id int64, kind string, p jobs.ReplyPayload) jobs.OutboxItem {
+func item(t *testing.T, id int64, kind string, p domain.ReplyPayload) domain.OutboxItem {
 	t.Helper()
 	b, _ := json.Marshal(p)
-	return jobs.OutboxItem{ID: id, Kind: kind, Payload: b, Attempt: 1}
+	return domain.OutboxItem{ID: id, Kind: kind, Payload: b, Attempt: 1}
 }
 
 func TestChannelSendersRefuseWhatCannotBeSent(t *testing.T) {
@@ -86,18 +86,18 @@ func TestChannelSendersRefuseWhatCannotBeSent(t *testing.T) {
 	cases := []struct {
 		name      string
 		send      map[string]jobs.Sender
-		item      jobs.OutboxItem
+		item      domain.OutboxItem
 		permanent bool
 	}{
-		{"bad payload", s, jobs.OutboxItem{Kind: jobs.KindFacebookMessage, Payload: []byte(`[`)}, true},
-		{"no recipient", s, item(t, 1, jobs.KindFacebookMessage, jobs.ReplyPayload{ChannelAccountID: 1, Text: "x"}), true},
-		{"unknown account", s, item(t, 1, jobs.KindFacebookMessage, jobs.ReplyPayload{ChannelAccountID: 9, Recipient: "1", Text: "x"}), true},
-		{"other platform", s, item(t, 1, jobs.KindZaloMessage, jobs.ReplyPayload{ChannelAccountID: 1, Recipient: "1", Text: "x"}), true},
-		{"deactivated", s, item(t, 1, jobs.KindFacebookMessage, jobs.ReplyPayload{ChannelAccountID: 3, Recipient: "1", Text: "x"}), true},
-		{"no token", s, item(t, 1, jobs.KindFacebookMessage, jobs.ReplyPayload{ChannelAccountID: 4, Recipient: "1", Text: "x"}), true},
-		{"empty text", s, item(t, 1, jobs.KindFacebookMessage, jobs.ReplyPayload{ChannelAccountID: 1, Recipient: "1", Text: " "}), true},
-		{"token sealed for another account", s, item(t, 1, jobs.KindFacebookMessage, jobs.ReplyPayload{ChannelAccountID: 5, Recipient: "1", Text: "x"}), false},
-		{"no CAUNOI_SECRET_KEY", noKey, item(t, 1, jobs.KindFacebookMessage, jobs.ReplyPayload{ChannelAccountID: 1, Recipient: "1", Text: "x"}), false},
+		{"bad payload", s, domain.OutboxItem{Kind: domain.OutboxFacebookMessage, Payload: []byte(`[`)}, true},
+		{"no recipient", s, item(t, 1, domain.OutboxFacebookMessage, domain.ReplyPayload{ChannelAccountID: 1, Text: "x"}), true},
+		{"unknown account", s, item(t, 1, domain.OutboxFacebookMessage, domain.ReplyPayload{ChannelAccountID: 9, Recipient: "1", Text: "x"}), true},
+		{"other platform", s, item(t, 1, domain.OutboxZaloMessage, domain.ReplyPayload{ChannelAccountID: 1, Recipient: "1", Text: "x"}), true},
+		{"deactivated", s, item(t, 1, domain.OutboxFacebookMessage, domain.ReplyPayload{ChannelAccountID: 3, Recipient: "1", Text: "x"}), true},
+		{"no token", s, item(t, 1, domain.OutboxFacebookMessage, domain.ReplyPayload{ChannelAccountID: 4, Recipient: "1", Text: "x"}), true},
+		{"empty text", s, item(t, 1, domain.OutboxFacebookMessage, domain.ReplyPayload{ChannelAccountID: 1, Recipient: "1", Text: " "}), true},
+		{"token sealed for another account", s, item(t, 1, domain.OutboxFacebookMessage, domain.ReplyPayload{ChannelAccountID: 5, Recipient: "1", Text: "x"}), false},
+		{"no CAUNOI_SECRET_KEY", noKey, item(t, 1, domain.OutboxFacebookMessage, domain.ReplyPayload{ChannelAccountID: 1, Recipient: "1", Text: "x"}), false},
 	}
 	for _, c := range cases {
 		err := c.send[c.item.Kind].Send(context.Background(), c.item)
@@ -137,14 +137,14 @@ func TestChannelSendersResumeSplitReplies(t *testing.T) {
 	defer srv.Close()
 	s, accs := senders(t, srv.URL, true)
 	text := strings.Repeat("Xã đã tiếp nhận phản ánh của ông bà và sẽ trả lời sớm. ", 100)
-	p := jobs.ReplyPayload{ChannelAccountID: 2, Recipient: "u1", Text: text}
-	err := s[jobs.KindZaloMessage].Send(context.Background(), item(t, 7, jobs.KindZaloMessage, p))
+	p := domain.ReplyPayload{ChannelAccountID: 2, Recipient: "u1", Text: text}
+	err := s[domain.OutboxZaloMessage].Send(context.Background(), item(t, 7, domain.OutboxZaloMessage, p))
 	var ce *channels.Error
 	if !errors.As(err, &ce) || jobs.IsPermanent(err) || accs.progress[7] != 1 {
 		t.Fatalf("first attempt: %v, progress %d", err, accs.progress[7])
 	}
 	p.Sent = accs.progress[7]
-	if err := s[jobs.KindZaloMessage].Send(context.Background(), item(t, 7, jobs.KindZaloMessage, p)); err != nil {
+	if err := s[domain.OutboxZaloMessage].Send(context.Background(), item(t, 7, domain.OutboxZaloMessage, p)); err != nil {
 		t.Fatal(err)
 	}
 	parts := channels.Split(text, channels.MaxText)

@@ -149,7 +149,7 @@ func (d *doc) sectionHandling() {
 	}
 	if len(s.ByUnit) > 0 {
 		d.heading("2. Xếp hạng các xã, phường, đặc khu theo tỷ lệ giải quyết đúng hạn", styleItalic)
-		d.table(departmentColumns("Đơn vị"), d.departmentRows(rankUnits(s.ByUnit)), 11)
+		d.table(departmentColumns("Đơn vị"), d.departmentRows(domain.RankUnits(s.ByUnit)), 11)
 	}
 }
 
@@ -158,26 +158,6 @@ func departmentColumns(name string) []column {
 		{"STT", 10, 'C'}, {name, 58, 'L'}, {"Tiếp nhận", 19, 'R'}, {"Đã giải quyết", 19, 'R'},
 		{"Đúng hạn", 19, 'R'}, {"Quá hạn", 19, 'R'}, {"Tỷ lệ đúng hạn", 21, 'R'},
 	}
-}
-
-// rankUnits orders units by on-time rate, then by resolved count, then by
-// name; units that resolved nothing come last.
-func rankUnits(in []domain.Breakdown) []domain.Breakdown {
-	out := append([]domain.Breakdown(nil), in...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if (a.Resolved > 0) != (b.Resolved > 0) {
-			return a.Resolved > 0
-		}
-		if a.OnTimeRate != b.OnTimeRate {
-			return a.OnTimeRate > b.OnTimeRate
-		}
-		if a.Resolved != b.Resolved {
-			return a.Resolved > b.Resolved
-		}
-		return a.Name < b.Name
-	})
-	return out
 }
 
 func rateOrDash(rate float64, resolved int) string {

@@ -42,8 +42,8 @@ func TestChannelAccountLookupAndReplyProgress(t *testing.T) {
 		t.Errorf("deactivated: %v", err)
 	}
 
-	id := enqueue(t, db, repository.OutboxMessage{Kind: repository.OutboxFacebookMessage, TicketID: &ticket,
-		Payload: repository.ReplyPayload{TicketID: ticket, ChannelAccountID: acc.ID, Recipient: "7012", Text: "x"}})
+	id := enqueue(t, db, domain.OutboxMessage{Kind: domain.OutboxFacebookMessage, TicketID: &ticket,
+		Payload: domain.ReplyPayload{TicketID: ticket, ChannelAccountID: acc.ID, Recipient: "7012", Text: "x"}})
 	items, err := store.ClaimOutbox(ctx, time.Now().Add(time.Minute), 1, time.Minute)
 	if err != nil || len(items) != 1 {
 		t.Fatalf("claim %v %v", items, err)

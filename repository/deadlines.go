@@ -201,7 +201,7 @@ type DeadlineMessenger interface {
 	NoticeText(n Notice) string
 	// NoticeDeliveries returns the outbox messages of n, and whether one of
 	// them is its e-mail (the notice then stays out of the daily digest).
-	NoticeDeliveries(n Notice) (msgs []OutboxMessage, emailed bool)
+	NoticeDeliveries(n Notice) (msgs []domain.OutboxMessage, emailed bool)
 }
 
 // DeadlineWatch runs the watch over a Store.

@@ -83,14 +83,14 @@ func (testMessenger) NoticeText(n repository.Notice) string {
 	return n.Kind + " " + n.Ticket.TrackingCode
 }
 
-func (testMessenger) NoticeDeliveries(n repository.Notice) ([]repository.OutboxMessage, bool) {
-	var out []repository.OutboxMessage
+func (testMessenger) NoticeDeliveries(n repository.Notice) ([]domain.OutboxMessage, bool) {
+	var out []domain.OutboxMessage
 	if !n.To.Digest {
-		out = append(out, repository.OutboxMessage{Kind: "email", Payload: map[string]any{"to": n.To.Email,
+		out = append(out, domain.OutboxMessage{Kind: "email", Payload: map[string]any{"to": n.To.Email,
 			"text": fmt.Sprintf("%s %s /staff/tickets/%d", n.Kind, n.Ticket.TrackingCode, n.Ticket.ID)}})
 	}
 	if n.To.ZaloUserID != "" && n.ZaloAccountID != nil {
-		out = append(out, repository.OutboxMessage{Kind: "zalo_staff", Payload: map[string]any{
+		out = append(out, domain.OutboxMessage{Kind: "zalo_staff", Payload: map[string]any{
 			"channel_account_id": *n.ZaloAccountID, "recipient": n.To.ZaloUserID}})
 	}
 	return out, !n.To.Digest
@@ -355,11 +355,11 @@ func TestSendDigestsGroupsADayOnce(t *testing.T) {
 	cut := at(18, 16, 30)
 	var mu sync.Mutex
 	var digests []repository.Digest
-	compose := func(d repository.Digest) []repository.OutboxMessage {
+	compose := func(d repository.Digest) []domain.OutboxMessage {
 		mu.Lock()
 		digests = append(digests, d)
 		mu.Unlock()
-		return []repository.OutboxMessage{{Kind: "email", Payload: map[string]any{"to": d.Email, "n": len(d.Items)}}}
+		return []domain.OutboxMessage{{Kind: "email", Payload: map[string]any{"to": d.Email, "n": len(d.Items)}}}
 	}
 	var wg sync.WaitGroup
 	for range 3 {

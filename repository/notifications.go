@@ -6,28 +6,16 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-)
 
-// Notification is an in-app notification as its user reads it. It is an
-// alias of an unnamed struct type, field for field the same as
-// api.Notification, so that *Store satisfies api.NotificationStore without
-// either package importing the other.
-type Notification = struct {
-	ID           int64
-	TicketID     *int64
-	TrackingCode string // "" when the notification is about no ticket
-	Kind         string
-	Body         string
-	CreatedAt    time.Time
-	ReadAt       *time.Time
-}
+	"caunoi/domain"
+)
 
 // ListNotifications returns the user's notifications, newest first, at most
 // limit (1–100) of them with an id below beforeID (0: from the newest), only
 // the unread ones when unreadOnly; and how many of the user's notifications
 // are unread in all. A database failure is unavailable or internal.
 func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly bool, beforeID int64,
-	limit int) ([]Notification, int, error) {
+	limit int) ([]domain.Notification, int, error) {
 	limit = min(max(limit, 1), 100)
 	rows, err := s.db.QueryxContext(ctx, `
 		SELECT n.id, n.ticket_id, coalesce(t.tracking_code, ''), n.kind, n.body, n.created_at, n.read_at
@@ -39,9 +27,9 @@ func (s *Store) ListNotifications(ctx context.Context, userID int64, unreadOnly 
 		return nil, 0, mapError(err, "")
 	}
 	defer rows.Close()
-	items := []Notification{}
+	items := []domain.Notification{}
 	for rows.Next() {
-		var n Notification
+		var n domain.Notification
 		if err := rows.Scan(&n.ID, &n.TicketID, &n.TrackingCode, &n.Kind, &n.Body, &n.CreatedAt, &n.ReadAt); err != nil {
 			return nil, 0, mapError(err, "")
 		}
@@ -112,7 +100,7 @@ type DigestNotice struct {
 // returns how many users got a digest. A database failure is unavailable or
 // internal; the batch it hit is rolled back.
 func (s *Store) SendDigests(ctx context.Context, cut, now time.Time, batch int,
-	compose func(Digest) []OutboxMessage) (int, error) {
+	compose func(Digest) []domain.OutboxMessage) (int, error) {
 	if batch <= 0 {
 		batch = 50
 	}

@@ -19,28 +19,6 @@ import (
 // a lease; every later mark is guarded by the attempt number taken at claim,
 // so a worker that outlived its lease cannot overwrite a newer attempt.
 
-// OutboxMessage is a piece of work to enqueue.
-type OutboxMessage struct {
-	Kind      string    // what sends it, e.g. "facebook_reply"; required
-	TicketID  *int64    // the ticket it is about, if any: its timeline shows the outcome
-	EventID   *int64    // the event it delivers (a reply), if any
-	Payload   any       // marshalled to jsonb; nil is {}
-	NotBefore time.Time // earliest send; zero is the database's now()
-}
-
-// OutboxItem is a claimed outbox row. Its fields (names, types, order, no
-// tags) match jobs.OutboxItem so that the jobs package converts it directly.
-type OutboxItem struct {
-	ID        int64
-	Kind      string
-	TicketID  *int64
-	EventID   *int64
-	Payload   json.RawMessage
-	Attempt   int       // the attempt this claim is: 1 for the first
-	CreatedAt time.Time // when it was enqueued
-	LastError string    // the previous attempt's error; "" on the first
-}
-
 // Longest texts kept of a send error, in runes (cut by runes, never bytes).
 const (
 	outboxErrorRunes = 2000
@@ -52,7 +30,7 @@ const (
 // returns the new row's id; an empty kind or a payload that cannot be
 // marshalled is invalid_input, a ticket or event that does not exist is
 // invalid_input too.
-func EnqueueOutbox(ctx context.Context, q sqlx.ExtContext, m OutboxMessage) (int64, error) {
+func EnqueueOutbox(ctx context.Context, q sqlx.ExtContext, m domain.OutboxMessage) (int64, error) {
 	if strings.TrimSpace(m.Kind) == "" {
 		return 0, domain.Invalid("Thiếu loại tin gửi đi.", "The outbox message has no kind.",
 			map[string]string{"kind": "required"})
@@ -105,7 +83,7 @@ RETURNING o.id, o.kind, o.ticket_id, o.event_id, o.payload, o.attempts, o.create
 // now+lease. It returns them in id order, or an empty slice when nothing is
 // due. A limit or lease below 1 is invalid_input; a database failure is
 // unavailable or internal.
-func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]OutboxItem, error) {
+func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]domain.OutboxItem, error) {
 	if limit < 1 || lease <= 0 {
 		return nil, domain.Invalid("Tham số nhận việc không hợp lệ.", "Claim limit and lease must be positive.",
 			map[string]string{"limit": "invalid", "lease": "invalid"})
@@ -115,9 +93,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease
 		return nil, mapError(err, "")
 	}
 	defer rows.Close()
-	items := []OutboxItem{}
+	items := []domain.OutboxItem{}
 	for rows.Next() {
-		var it OutboxItem
+		var it domain.OutboxItem
 		var payload []byte
 		if err := rows.Scan(&it.ID, &it.Kind, &it.TicketID, &it.EventID, &payload, &it.Attempt,
 			&it.CreatedAt, &it.LastError); err != nil {

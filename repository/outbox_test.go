@@ -42,7 +42,7 @@ func outboxTicket(t *testing.T, db *sqlx.DB) int64 {
 
 var outboxT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-func enqueue(t *testing.T, db *sqlx.DB, m repository.OutboxMessage) int64 {
+func enqueue(t *testing.T, db *sqlx.DB, m domain.OutboxMessage) int64 {
 	t.Helper()
 	id, err := repository.EnqueueOutbox(context.Background(), db, m)
 	if err != nil {
@@ -51,7 +51,7 @@ func enqueue(t *testing.T, db *sqlx.DB, m repository.OutboxMessage) int64 {
 	return id
 }
 
-func ids(items []repository.OutboxItem) []int64 {
+func ids(items []domain.OutboxItem) []int64 {
 	var out []int64
 	for _, it := range items {
 		out = append(out, it.ID)
@@ -63,8 +63,8 @@ func TestEnqueueOutboxCommitsWithItsTransaction(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
 	ticket := outboxTicket(t, db)
-	msg := func(event int64) repository.OutboxMessage {
-		return repository.OutboxMessage{Kind: "facebook_reply", TicketID: &ticket, EventID: &event,
+	msg := func(event int64) domain.OutboxMessage {
+		return domain.OutboxMessage{Kind: "facebook_reply", TicketID: &ticket, EventID: &event,
 			Payload: map[string]string{"text": "Đã sửa xong."}, NotBefore: outboxT0}
 	}
 	writeReply := func(commit bool) {
@@ -114,18 +114,18 @@ func TestEnqueueOutboxCommitsWithItsTransaction(t *testing.T) {
 func TestEnqueueOutboxRefusesBadInput(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
-	if _, err := repository.EnqueueOutbox(ctx, db, repository.OutboxMessage{Kind: " "}); domain.ErrorCode(err) != domain.EINVALID {
+	if _, err := repository.EnqueueOutbox(ctx, db, domain.OutboxMessage{Kind: " "}); domain.ErrorCode(err) != domain.EINVALID {
 		t.Errorf("empty kind: %v; want invalid_input", err)
 	}
-	if _, err := repository.EnqueueOutbox(ctx, db, repository.OutboxMessage{Kind: "x", Payload: func() {}}); domain.ErrorCode(err) != domain.EINVALID {
+	if _, err := repository.EnqueueOutbox(ctx, db, domain.OutboxMessage{Kind: "x", Payload: func() {}}); domain.ErrorCode(err) != domain.EINVALID {
 		t.Errorf("unencodable payload: %v; want invalid_input", err)
 	}
 	missing := int64(999999)
-	if _, err := repository.EnqueueOutbox(ctx, db, repository.OutboxMessage{Kind: "x", TicketID: &missing}); domain.ErrorCode(err) != domain.EINVALID {
+	if _, err := repository.EnqueueOutbox(ctx, db, domain.OutboxMessage{Kind: "x", TicketID: &missing}); domain.ErrorCode(err) != domain.EINVALID {
 		t.Errorf("missing ticket: %v; want invalid_input", err)
 	}
 	// A nil payload is {}, a zero NotBefore is due now.
-	id := enqueue(t, db, repository.OutboxMessage{Kind: "email"})
+	id := enqueue(t, db, domain.OutboxMessage{Kind: "email"})
 	items, err := repository.NewStore(db, nil).ClaimOutbox(ctx, time.Now().Add(time.Second), 10, time.Minute)
 	if err != nil || len(items) != 1 || items[0].ID != id || string(items[0].Payload) != "{}" {
 		t.Fatalf("claim: %+v, %v", items, err)
@@ -136,9 +136,9 @@ func TestClaimOutboxLeasesRowsAndHonoursNotBefore(t *testing.T) {
 	ctx := context.Background()
 	db := pgtest.New(t)
 	store := repository.NewStore(db, nil)
-	a := enqueue(t, db, repository.OutboxMessage{Kind: "k", NotBefore: outboxT0})
-	b := enqueue(t, db, repository.OutboxMessage{Kind: "k", NotBefore: outboxT0.Add(-time.Minute)})
-	later := enqueue(t, db, repository.OutboxMessage{Kind: "k", NotBefore: outboxT0.Add(time.Hour)})
+	a := enqueue(t, db, domain.OutboxMessage{Kind: "k", NotBefore: outboxT0})
+	b := enqueue(t, db, domain.OutboxMessage{Kind: "k", NotBefore: outboxT0.Add(-time.Minute)})
+	later := enqueue(t, db, domain.OutboxMessage{Kind: "k", NotBefore: outboxT0.Add(time.Hour)})
 	lease := 5 * time.Minute
 
 	got, err := store.ClaimOutbox(ctx, outboxT0, 10, lease)
@@ -183,9 +183,9 @@ func TestMarkOutboxRecordsOutcomeOnTheTimeline(t *testing.T) {
 	db := pgtest.New(t)
 	store := repository.NewStore(db, nil)
 	ticket := outboxTicket(t, db)
-	okID := enqueue(t, db, repository.OutboxMessage{Kind: "facebook_reply", TicketID: &ticket, NotBefore: outboxT0})
-	badID := enqueue(t, db, repository.OutboxMessage{Kind: "zalo_message", TicketID: &ticket, NotBefore: outboxT0})
-	mailID := enqueue(t, db, repository.OutboxMessage{Kind: "email", NotBefore: outboxT0})
+	okID := enqueue(t, db, domain.OutboxMessage{Kind: "facebook_reply", TicketID: &ticket, NotBefore: outboxT0})
+	badID := enqueue(t, db, domain.OutboxMessage{Kind: "zalo_message", TicketID: &ticket, NotBefore: outboxT0})
+	mailID := enqueue(t, db, domain.OutboxMessage{Kind: "email", NotBefore: outboxT0})
 	if _, err := store.ClaimOutbox(ctx, outboxT0, 10, time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +280,7 @@ func TestMarkOutboxFailedRollsBackWhenTheEventCannotBeWritten(t *testing.T) {
 	db := pgtest.New(t)
 	store := repository.NewStore(db, nil)
 	ticket := outboxTicket(t, db)
-	id := enqueue(t, db, repository.OutboxMessage{Kind: "k", TicketID: &ticket, NotBefore: outboxT0})
+	id := enqueue(t, db, domain.OutboxMessage{Kind: "k", TicketID: &ticket, NotBefore: outboxT0})
 	if _, err := store.ClaimOutbox(ctx, outboxT0, 1, time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func TestClaimOutboxConcurrentClaimersNeverShareARow(t *testing.T) {
 	db := pgtest.New(t)
 	const rows, claimers = 120, 8
 	for i := 0; i < rows; i++ {
-		enqueue(t, db, repository.OutboxMessage{Kind: "k", NotBefore: outboxT0})
+		enqueue(t, db, domain.OutboxMessage{Kind: "k", NotBefore: outboxT0})
 	}
 	var mu sync.Mutex
 	seen := map[int64]int{}

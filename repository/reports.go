@@ -560,26 +560,7 @@ func fillBreakdowns(ctx context.Context, tx *sqlx.Tx, sum *domain.Summary, group
 	sum.ByCategory, sum.ByDepartment = list("category"), list("department")
 	sum.ByVillage = list("village")
 	if u.Children {
-		sum.ByUnit = rankUnits(list("unit"))
+		sum.ByUnit = domain.RankUnits(list("unit"))
 	}
 	return nil
-}
-
-// rankUnits orders the units of a roll-up by on-time rate (those that
-// resolved nothing last), then by resolved count, then by name.
-func rankUnits(in []domain.Breakdown) []domain.Breakdown {
-	sort.SliceStable(in, func(i, j int) bool {
-		a, b := in[i], in[j]
-		if (a.Resolved > 0) != (b.Resolved > 0) {
-			return a.Resolved > 0
-		}
-		if a.OnTimeRate != b.OnTimeRate {
-			return a.OnTimeRate > b.OnTimeRate
-		}
-		if a.Resolved != b.Resolved {
-			return a.Resolved > b.Resolved
-		}
-		return a.Name < b.Name
-	})
-	return in
 }

@@ -11,28 +11,6 @@ import (
 	"caunoi/domain"
 )
 
-// Reply windows of the platforms (DOMAIN.md): after them a reply cannot be
-// sent on the channel; it is kept on the ticket and staff are told.
-const (
-	MessengerWindow = 24 * time.Hour
-	ZaloWindow      = 7 * 24 * time.Hour
-)
-
-// Outbox kinds of replies sent back on a ticket's channel.
-const (
-	OutboxFacebookComment = "facebook_comment_reply"
-	OutboxFacebookMessage = "facebook_message"
-	OutboxZaloMessage     = "zalo_message"
-)
-
-// ReplyPayload is the outbox payload of a reply on a channel.
-type ReplyPayload struct {
-	TicketID         int64  `json:"ticket_id"`
-	ChannelAccountID int64  `json:"channel_account_id"`
-	Recipient        string `json:"recipient"` // comment id, PSID or Zalo user id
-	Text             string `json:"text"`
-}
-
 // AddReply adds a public answer, shown to the citizen and, for tickets from
 // Facebook or Zalo within the platform's window, queued for sending there in
 // the same transaction. The first reply is the first response; a reply
@@ -44,7 +22,7 @@ func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body st
 		if !st.Open() && st != domain.StatusResolved {
 			return errTicketClosed
 		}
-		kind, window := replyRoute(domain.Channel(w.Channel))
+		kind, window := domain.ReplyRoute(domain.Channel(w.Channel))
 		data := map[string]any{}
 		switch {
 		case kind == "":
@@ -67,8 +45,8 @@ func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body st
 		}
 		res.EventID = eventID
 		if res.Delivery == "queued" {
-			if _, err := EnqueueOutbox(ctx, tx, OutboxMessage{Kind: kind, TicketID: &w.ID, EventID: &eventID,
-				Payload: ReplyPayload{TicketID: w.ID, ChannelAccountID: w.ChannelAccountID.Int64,
+			if _, err := EnqueueOutbox(ctx, tx, domain.OutboxMessage{Kind: kind, TicketID: &w.ID, EventID: &eventID,
+				Payload: domain.ReplyPayload{TicketID: w.ID, ChannelAccountID: w.ChannelAccountID.Int64,
 					Recipient: w.ThreadID, Text: body}}); err != nil {
 				return err
 			}
@@ -86,20 +64,6 @@ func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body st
 		return mapError(err, "")
 	})
 	return res, err
-}
-
-// replyRoute returns the outbox kind that answers on channel, and the
-// platform's reply window (0: none).
-func replyRoute(ch domain.Channel) (string, time.Duration) {
-	switch ch {
-	case domain.ChannelFacebookComment:
-		return OutboxFacebookComment, 0
-	case domain.ChannelFacebookMessage:
-		return OutboxFacebookMessage, MessengerWindow
-	case domain.ChannelZalo:
-		return OutboxZaloMessage, ZaloWindow
-	}
-	return "", 0
 }
 
 // Extend pushes the due time by amount of the kind's extension unit, with a

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"caunoi/api"
+	"caunoi/domain"
 	"caunoi/jobs"
 	"caunoi/notify"
 	"caunoi/repository"
@@ -21,12 +22,6 @@ const (
 	// digestAt is when, each day in CAUNOI_TIMEZONE, the daily digests go
 	// out (minutes after midnight): the notices of the day before it.
 	digestAt = 16*60 + 30
-)
-
-// Outbox kinds of the deadline notices.
-const (
-	outboxEmail     = "email"      // a notify.Email, sent with CAUNOI_SMTP_URL
-	outboxZaloStaff = "zalo_staff" // a jobs.ReplyPayload to a staff member's Zalo user id
 )
 
 // The repository's store serves the notifications API and the metrics.
@@ -89,7 +84,7 @@ func watchJob(w *repository.DeadlineWatch, log *slog.Logger) jobs.Func {
 func digestJob(store *repository.Store, comp notify.Composer, loc *time.Location, at int) jobs.Func {
 	return func(ctx context.Context, now time.Time) error {
 		cut := digestCut(now, loc, at)
-		_, err := store.SendDigests(ctx, cut, now, 50, func(dg repository.Digest) []repository.OutboxMessage {
+		_, err := store.SendDigests(ctx, cut, now, 50, func(dg repository.Digest) []domain.OutboxMessage {
 			items := make([]notify.DigestItem, len(dg.Items))
 			for i, it := range dg.Items {
 				items[i] = notify.DigestItem{TrackingCode: it.TrackingCode, Body: it.Body, At: it.CreatedAt}
@@ -98,7 +93,7 @@ func digestJob(store *repository.Store, comp notify.Composer, loc *time.Location
 				}
 			}
 			e := comp.DigestEmail(dg.Email, dg.Name, cut, items)
-			return []repository.OutboxMessage{{Kind: outboxEmail, Payload: e}}
+			return []domain.OutboxMessage{{Kind: domain.OutboxEmail, Payload: e}}
 		})
 		return err
 	}
@@ -138,17 +133,17 @@ func (m *deadlineMessenger) NoticeText(n repository.Notice) string {
 }
 
 // NoticeDeliveries returns the e-mail and Zalo messages of n.
-func (m *deadlineMessenger) NoticeDeliveries(n repository.Notice) ([]repository.OutboxMessage, bool) {
-	var msgs []repository.OutboxMessage
+func (m *deadlineMessenger) NoticeDeliveries(n repository.Notice) ([]domain.OutboxMessage, bool) {
+	var msgs []domain.OutboxMessage
 	emailed := false
 	nn := m.notice(n)
 	if m.email && !n.To.Digest && n.To.Email != "" {
-		msgs = append(msgs, repository.OutboxMessage{Kind: outboxEmail,
+		msgs = append(msgs, domain.OutboxMessage{Kind: domain.OutboxEmail,
 			Payload: m.composer.TicketEmail(nn, n.To.Email, n.To.Name)})
 		emailed = true
 	}
 	if m.zalo && n.To.ZaloUserID != "" && n.ZaloAccountID != nil {
-		msgs = append(msgs, repository.OutboxMessage{Kind: outboxZaloStaff, Payload: jobs.ReplyPayload{
+		msgs = append(msgs, domain.OutboxMessage{Kind: domain.OutboxZaloStaff, Payload: domain.ReplyPayload{
 			TicketID: n.Ticket.ID, ChannelAccountID: *n.ZaloAccountID, Recipient: n.To.ZaloUserID,
 			Text: m.composer.ZaloText(nn)}})
 	}
@@ -160,9 +155,9 @@ func (m *deadlineMessenger) NoticeDeliveries(n repository.Notice) ([]repository.
 // wait, retried, until CAUNOI_SMTP_URL is set) and "zalo_staff" through the
 // Zalo reply sender of replies (the same payload and OA token handling).
 func notifySenders(mailer *notify.Mailer, replies map[string]jobs.Sender) map[string]jobs.Sender {
-	out := map[string]jobs.Sender{outboxEmail: emailSender(mailer)}
-	if z, ok := replies[jobs.KindZaloMessage]; ok {
-		out[outboxZaloStaff] = z
+	out := map[string]jobs.Sender{domain.OutboxEmail: emailSender(mailer)}
+	if z, ok := replies[domain.OutboxZaloMessage]; ok {
+		out[domain.OutboxZaloStaff] = z
 	}
 	return out
 }
@@ -172,7 +167,7 @@ var errNoSMTP = errors.New("CAUNOI_SMTP_URL is not set: the e-mail waits until i
 // emailSender sends a notify.Email payload; an SMTP 5xx or a malformed
 // payload is permanent, anything else is retried.
 func emailSender(mailer *notify.Mailer) jobs.Sender {
-	return jobs.SenderFunc(func(ctx context.Context, it jobs.OutboxItem) error {
+	return jobs.SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
 		var e notify.Email
 		if err := json.Unmarshal(it.Payload, &e); err != nil {
 			return jobs.Permanent(fmt.Errorf("e-mail payload: %w", err))

@@ -77,7 +77,7 @@ func TestDeadlineNoticesArriveBySMTP(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
-	worker := &jobs.OutboxWorker{Store: jobs.AdaptOutboxStore(store), Senders: notifySenders(newMailer(d), nil),
+	worker := &jobs.OutboxWorker{Store: store, Senders: notifySenders(newMailer(d), nil),
 		Now: clock.Now, Log: quiet}
 	deliver := func() {
 		t.Helper()

@@ -39,7 +39,7 @@ func newOutboxWorker(d jobDeps) *jobs.OutboxWorker {
 		senders[kind] = s
 	}
 	return &jobs.OutboxWorker{
-		Store:   jobs.AdaptOutboxStore(d.store),
+		Store:   d.store,
 		Senders: senders,
 		Now:     d.now,
 		Log:     d.log,

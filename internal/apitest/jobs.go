@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"caunoi/domain"
 	"caunoi/notify"
 	"caunoi/repository"
 )
@@ -16,7 +17,7 @@ func (m textMessenger) NoticeText(n repository.Notice) string {
 		Title: n.Ticket.Title, DueAt: n.Ticket.DueAt, AcceptDueAt: n.Ticket.AcceptDueAt})
 }
 
-func (textMessenger) NoticeDeliveries(repository.Notice) ([]repository.OutboxMessage, bool) {
+func (textMessenger) NoticeDeliveries(repository.Notice) ([]domain.OutboxMessage, bool) {
 	return nil, false
 }
 
