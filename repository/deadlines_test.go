@@ -12,6 +12,7 @@ import (
 
 	"caunoi/domain"
 	"caunoi/internal/pgtest"
+	"caunoi/jobs"
 	"caunoi/repository"
 )
 
@@ -79,11 +80,11 @@ func (f *watchFixture) ticket(t *testing.T, code, status string, assignee *int64
 // those with a Zalo id through the unit's OA.
 type testMessenger struct{}
 
-func (testMessenger) NoticeText(n repository.Notice) string {
+func (testMessenger) NoticeText(n domain.Notice) string {
 	return n.Kind + " " + n.Ticket.TrackingCode
 }
 
-func (testMessenger) NoticeDeliveries(n repository.Notice) ([]domain.OutboxMessage, bool) {
+func (testMessenger) NoticeDeliveries(n domain.Notice) ([]domain.OutboxMessage, bool) {
 	var out []domain.OutboxMessage
 	if !n.To.Digest {
 		out = append(out, domain.OutboxMessage{Kind: "email", Payload: map[string]any{"to": n.To.Email,
@@ -96,18 +97,18 @@ func (testMessenger) NoticeDeliveries(n repository.Notice) ([]domain.OutboxMessa
 	return out, !n.To.Digest
 }
 
-var watchPolicy = repository.DeadlinePolicy{
+var watchPolicy = domain.DeadlinePolicy{
 	RemindBefore: domain.Deadline{Amount: 1, Unit: domain.WorkingDays},
 	Level2After:  domain.Deadline{Amount: 1, Unit: domain.WorkingDays},
 }
 
 // newWatch returns a watch over a store of its own, as a second server has.
-func newWatch(db *sqlx.DB) *repository.DeadlineWatch {
-	return &repository.DeadlineWatch{Store: repository.NewStore(db, nil), Policy: watchPolicy, Messenger: testMessenger{}}
+func newWatch(db *sqlx.DB) *jobs.DeadlineWatch {
+	return &jobs.DeadlineWatch{Store: repository.NewStore(db, nil), Policy: watchPolicy, Messenger: testMessenger{}}
 }
 
 // race runs every watch at now together and returns the steps they took in all.
-func race(t *testing.T, now time.Time, ws ...*repository.DeadlineWatch) int {
+func race(t *testing.T, now time.Time, ws ...*jobs.DeadlineWatch) int {
 	t.Helper()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -303,35 +304,35 @@ func TestKilledRunnerLeavesItsBatchToAnother(t *testing.T) {
 
 func TestStepPolicy(t *testing.T) {
 	cal := domain.NewWorkCalendar(ict, nil)
-	p := repository.DefaultDeadlinePolicy() // 1 working day, or a quarter, whichever is later
+	p := domain.DefaultDeadlinePolicy() // 1 working day, or a quarter, whichever is later
 	// 4 working hours from Tuesday 08:00: 3h30 before lunch, due at 14:00.
-	short := repository.WatchTicket{Status: domain.StatusAssigned, CreatedAt: at(3, 8, 0), DueAt: at(3, 14, 0)}
-	long := repository.WatchTicket{Status: domain.StatusAssigned, CreatedAt: at(2, 8, 0), DueAt: at(13, 17, 0)}
+	short := domain.WatchTicket{Status: domain.StatusAssigned, CreatedAt: at(3, 8, 0), DueAt: at(3, 14, 0)}
+	long := domain.WatchTicket{Status: domain.StatusAssigned, CreatedAt: at(2, 8, 0), DueAt: at(13, 17, 0)}
 	cases := []struct {
 		name string
-		t    repository.WatchTicket
+		t    domain.WatchTicket
 		now  time.Time
-		want repository.DeadlineStep
+		want domain.DeadlineStep
 	}{
-		{"short, at birth", short, at(3, 8, 0), repository.StepNone},
-		{"short, 1h01 left", short, at(3, 10, 59), repository.StepNone},
-		{"short, 1h left", short, at(3, 11, 0), repository.StepRemind},
-		{"long, two days left", long, at(11, 17, 0), repository.StepNone},
-		{"long, one day left", long, at(12, 17, 0), repository.StepRemind},
-		{"overdue", long, at(13, 17, 1), repository.StepEscalate1},
-		{"waiting for the citizen", func() repository.WatchTicket {
+		{"short, at birth", short, at(3, 8, 0), domain.StepNone},
+		{"short, 1h01 left", short, at(3, 10, 59), domain.StepNone},
+		{"short, 1h left", short, at(3, 11, 0), domain.StepRemind},
+		{"long, two days left", long, at(11, 17, 0), domain.StepNone},
+		{"long, one day left", long, at(12, 17, 0), domain.StepRemind},
+		{"overdue", long, at(13, 17, 1), domain.StepEscalate1},
+		{"waiting for the citizen", func() domain.WatchTicket {
 			x := long
 			x.Status = domain.StatusWaitingCitizen
 			return x
-		}(), at(20, 9, 0), repository.StepNone},
-		{"resolved", func() repository.WatchTicket { x := long; x.Status = domain.StatusResolved; return x }(),
-			at(20, 9, 0), repository.StepNone},
-		{"level 1, half a day overdue", func() repository.WatchTicket { x := long; x.Level = 1; return x }(),
-			at(16, 12, 0), repository.StepNone},
-		{"level 1, a day overdue", func() repository.WatchTicket { x := long; x.Level = 1; return x }(),
-			at(16, 17, 0), repository.StepEscalate2},
-		{"level 2 stays", func() repository.WatchTicket { x := long; x.Level = 2; return x }(),
-			at(30, 17, 0), repository.StepNone},
+		}(), at(20, 9, 0), domain.StepNone},
+		{"resolved", func() domain.WatchTicket { x := long; x.Status = domain.StatusResolved; return x }(),
+			at(20, 9, 0), domain.StepNone},
+		{"level 1, half a day overdue", func() domain.WatchTicket { x := long; x.Level = 1; return x }(),
+			at(16, 12, 0), domain.StepNone},
+		{"level 1, a day overdue", func() domain.WatchTicket { x := long; x.Level = 1; return x }(),
+			at(16, 17, 0), domain.StepEscalate2},
+		{"level 2 stays", func() domain.WatchTicket { x := long; x.Level = 2; return x }(),
+			at(30, 17, 0), domain.StepNone},
 	}
 	for _, c := range cases {
 		if got, _ := p.Step(cal, c.t, c.now); got != c.want {

@@ -41,7 +41,7 @@ func deadlineJobs(d jobDeps) []jobSpec {
 		email:    mailer != nil,
 		zalo:     true,
 	}
-	watch := &repository.DeadlineWatch{Store: d.store, Policy: repository.DefaultDeadlinePolicy(), Messenger: msgr}
+	watch := &jobs.DeadlineWatch{Store: d.store, Policy: domain.DefaultDeadlinePolicy(), Messenger: msgr}
 	specs := []jobSpec{{name: "deadline_watch", interval: deadlineInterval, run: watchJob(watch, d.log)}}
 	if mailer != nil {
 		specs = append(specs, jobSpec{name: "daily_digest", interval: digestInterval,
@@ -66,7 +66,7 @@ func newMailer(d jobDeps) *notify.Mailer {
 }
 
 // watchJob runs the deadline watch once, logging what it did.
-func watchJob(w *repository.DeadlineWatch, log *slog.Logger) jobs.Func {
+func watchJob(w *jobs.DeadlineWatch, log *slog.Logger) jobs.Func {
 	return func(ctx context.Context, now time.Time) error {
 		res, err := w.RunOnce(ctx, now)
 		if res.Reminded+res.Escalated > 0 {
@@ -122,18 +122,18 @@ type deadlineMessenger struct {
 	zalo     bool
 }
 
-func (m *deadlineMessenger) notice(n repository.Notice) notify.Notice {
+func (m *deadlineMessenger) notice(n domain.Notice) notify.Notice {
 	return notify.Notice{Kind: n.Kind, TicketID: n.Ticket.ID, TrackingCode: n.Ticket.TrackingCode,
 		Title: n.Ticket.Title, DueAt: n.Ticket.DueAt, AcceptDueAt: n.Ticket.AcceptDueAt}
 }
 
 // NoticeText returns the in-app text.
-func (m *deadlineMessenger) NoticeText(n repository.Notice) string {
+func (m *deadlineMessenger) NoticeText(n domain.Notice) string {
 	return m.composer.Text(m.notice(n))
 }
 
 // NoticeDeliveries returns the e-mail and Zalo messages of n.
-func (m *deadlineMessenger) NoticeDeliveries(n repository.Notice) ([]domain.OutboxMessage, bool) {
+func (m *deadlineMessenger) NoticeDeliveries(n domain.Notice) ([]domain.OutboxMessage, bool) {
 	var msgs []domain.OutboxMessage
 	emailed := false
 	nn := m.notice(n)
