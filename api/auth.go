@@ -41,12 +41,20 @@ func (s *Server) signIn(c *gin.Context, email, password string) (tokenPair, doma
 	email = strings.ToLower(strings.TrimSpace(email))
 	addrKey := "addr:" + c.ClientIP()
 	pairKey := "acct:" + email + "|" + addrKey
-	if wait := max(s.throttle.Delay(pairKey, now), s.addrThrottle.Delay(addrKey, now)); wait > 0 {
+	wait := s.throttle.Attempt(pairKey, now)
+	if wait == 0 {
+		if wait = s.addrThrottle.Attempt(addrKey, now); wait > 0 {
+			s.throttle.Refund(pairKey)
+		}
+	}
+	if wait > 0 {
 		c.Header("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
 		return tokenPair{}, domain.User{}, errSlowDown
 	}
 	user, hash, err := s.store.UserByEmail(ctx, email)
 	if err != nil && !domain.IsNotFound(err) {
+		s.throttle.Refund(pairKey)
+		s.addrThrottle.Refund(addrKey)
 		return tokenPair{}, domain.User{}, err
 	}
 	if err != nil {
@@ -58,6 +66,7 @@ func (s *Server) signIn(c *gin.Context, email, password string) (tokenPair, doma
 		return tokenPair{}, domain.User{}, errBadCredentials
 	}
 	s.throttle.Succeed(pairKey)
+	s.addrThrottle.Refund(addrKey)
 	pair, err := s.newSession(c, user)
 	if err != nil {
 		return tokenPair{}, domain.User{}, err
@@ -146,7 +155,7 @@ func (s *Server) logout(c *gin.Context) {
 		}
 	}
 	if req.RefreshToken != "" {
-		if err := s.store.RevokeRefreshFamily(c.Request.Context(), auth.HashRefreshToken(req.RefreshToken)); err != nil {
+		if err := s.signOutRefresh(c.Request.Context(), req.RefreshToken); err != nil {
 			writeError(c, err)
 			return
 		}

@@ -340,3 +340,76 @@ func TestTrackingShowsADenouncerOnlyStatusAndReplies(t *testing.T) {
 		}
 	}
 }
+
+// A feedback whose handler staff picked themselves, made a denunciation by
+// the leader, loses that handler: a denunciation's handler is chosen anew.
+func TestADenunciationsHandlerIsChosenAnewWhenTheKindChanges(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "category": "dat-dai", "body": denunciation,
+		"citizen": map[string]any{"name": denouncerName, "phone": denouncerPhone}})
+	var id int64
+	if err := e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", r.Map(t)["tracking_code"]); err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/api/v1/tickets/%d", id)
+	if r := e.As(apitest.StaffKT, "PATCH", path, map[string]any{"assignee": e.UserID(apitest.StaffKT)}); r.Status != 200 {
+		t.Fatalf("staff taking a feedback: %d %s", r.Status, r.Body)
+	}
+	if r := e.As(apitest.Leader, "PATCH", path, map[string]any{"kind": "denunciation", "reason": "Nội dung tố cáo cán bộ"}); r.Status != 200 {
+		t.Fatalf("the leader making it a denunciation: %d %s", r.Status, r.Body)
+	}
+	if st := stateOf(t, e, id); st.Assignee != 0 || st.Kind != "denunciation" || !st.Restricted {
+		t.Fatalf("after the change: %+v, want no handler", st)
+	}
+	if r := e.As(apitest.StaffKT, "GET", path, nil); r.Status != 200 || leaked(string(r.Body)) != "" {
+		t.Errorf("the former handler still sees the denouncer: %d %s", r.Status, r.Body)
+	}
+}
+
+// Moving a denunciation to another department takes it from its handler:
+// only the department's head or the leader may, and a head chooses a
+// handler only in their own department, even in the same request.
+func TestHeadsChooseHandlersOnlyInTheirOwnDepartment(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	id, _ := fileDenunciation(t, e)
+	path := fmt.Sprintf("/api/v1/tickets/%d", id)
+	if r := e.As(apitest.HeadKinhTe, "PATCH", path, map[string]any{"assignee": e.UserID(apitest.StaffKT)}); r.Status != 200 {
+		t.Fatalf("the head choosing the handler: %d %s", r.Status, r.Body)
+	}
+	before := stateOf(t, e, id)
+	for _, who := range []string{apitest.StaffKT, apitest.Admin} {
+		r := e.As(who, "PATCH", path, map[string]any{"department": "van-hoa-xa-hoi", "reason": "Chuyển"})
+		wantForbiddenUnchanged(t, e, id, before, r, who+" moving the denunciation")
+	}
+	r := e.As(apitest.HeadKinhTe, "PATCH", path, map[string]any{"department": "van-hoa-xa-hoi",
+		"assignee": e.UserID(apitest.StaffVHXH), "reason": "Chuyển và giao"})
+	if now := stateOf(t, e, id); r.Status < 400 || now != before {
+		t.Fatalf("the head of kinh-te choosing van-hoa-xa-hoi's handler: %d %s, %+v", r.Status, r.Body, now)
+	}
+	if r := e.As(apitest.HeadKinhTe, "PATCH", path, map[string]any{"department": "van-hoa-xa-hoi", "reason": "Chuyển"}); r.Status != 200 {
+		t.Fatalf("the head moving it: %d %s", r.Status, r.Body)
+	}
+	if st := stateOf(t, e, id); st.Assignee != 0 {
+		t.Fatalf("moved with its handler: %+v", st)
+	}
+}
+
+// A change of role or department ends the account's sessions: their
+// tokens carry the old ones.
+func TestARoleChangeEndsTheAccountsSessions(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	p := signInFresh(t, e, apitest.HeadKinhTe)
+	if r := me(e, p.AccessToken); r.Status != 200 {
+		t.Fatalf("before: %d", r.Status)
+	}
+	r := e.As(apitest.Admin, "PATCH", fmt.Sprintf("/api/v1/users/%d", e.UserID(apitest.HeadKinhTe)), map[string]any{"role": "staff"})
+	if r.Status != 200 {
+		t.Fatalf("demote: %d %s", r.Status, r.Body)
+	}
+	e.Clock.Advance(6 * time.Second) // ended in the store; this server asks again after 5 s
+	wantEnded(t, me(e, p.AccessToken), "the demoted head's old token")
+	wantEnded(t, e.JSON("POST", "/api/v1/auth/refresh", map[string]string{"refresh_token": p.RefreshToken}), "its refresh token")
+}

@@ -249,23 +249,39 @@ func (w *walker) bodies(rt gin.RouteInfo, who string) []map[string]any {
 		return out
 	}
 	self := w.e.UserID(who)
+	// Heads may transfer their department's denunciation: only the others
+	// try to move it (a head choosing another department's handler is
+	// TestHeadsChooseHandlersOnlyInTheirOwnDepartment's).
+	transfer := who != apitest.HeadKinhTe
 	switch rt.Method + " " + rt.Path {
 	case "PATCH /api/v1/tickets/:id":
 		out = append(out, map[string]any{"assignee": self}, map[string]any{"kind": "feedback"},
 			map[string]any{"kind": "feedback", "reason": "Không phải tố cáo"})
+		if transfer {
+			out = append(out, map[string]any{"department": "hanh-chinh-cong", "reason": "Chuyển đi"},
+				map[string]any{"department": "hanh-chinh-cong", "assignee": self, "reason": "Chuyển cho tôi"})
+		}
 	case "POST /staff/tickets/:id/assign":
 		out = append(out, map[string]any{"assignee": strconv.FormatInt(self, 10), "reason": "Tôi xử lý"})
+	case "POST /staff/tickets/:id/transfer":
+		if transfer {
+			out = append(out, map[string]any{"department": "hanh-chinh-cong", "reason": "Chuyển đi"})
+		}
 	}
 	return out
 }
 
 // state is what no call of the walk may change of the denunciation: who
-// handles it, its kind, department and status (the steps between the
-// walks change them, as their roles may).
+// handles it, its kind, department and status, and that its identity is
+// restricted and sealed (the steps between the walks change the first
+// four, as their roles may).
 func (w *walker) state() string {
 	var s string
-	w.e.DB.Get(&s, `SELECT concat_ws('/', coalesce(assignee_id, 0), kind, coalesce(department_id, 0), status)
-		FROM tickets WHERE id = $1`, w.id)
+	if err := w.e.DB.Get(&s, `SELECT concat_ws('/', coalesce(assignee_id, 0), kind, coalesce(department_id, 0),
+			status, identity_restricted, identity_sealed IS NOT NULL AND citizen_phone = '')
+		FROM tickets WHERE id = $1`, w.id); err != nil {
+		w.t.Fatal(err)
+	}
 	return s
 }
 

@@ -187,7 +187,7 @@ func (p *pages) logoutSubmit(c *gin.Context) {
 		}
 	}
 	if tok, err := c.Cookie(refreshCookie); err == nil && tok != "" {
-		if err := p.store.RevokeRefreshFamily(c.Request.Context(), auth.HashRefreshToken(tok)); err != nil &&
+		if err := p.signOutRefresh(c.Request.Context(), tok); err != nil &&
 			!errors.Is(err, errNoSession) && !domain.IsNotFound(err) {
 			logFrom(c).Warn("sign-out: revoke refresh family", "error", err)
 		}

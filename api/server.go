@@ -46,9 +46,14 @@ type Server struct {
 	sessions     *sessionCache
 }
 
-// addrFreeFailures is how many failed sign-ins an address makes, over all
-// accounts, before it waits.
-const addrFreeFailures = 10
+// The address throttle: how many failed sign-ins an address makes, over
+// all accounts, before it waits, and its longest wait. An office or a
+// mobile carrier signs many people in from one address: its waits stay
+// short, while guessing at many accounts from it stays slow.
+const (
+	addrFreeFailures = 20
+	addrMaxWait      = time.Minute
+)
 
 // New returns a Server; Handler builds its router.
 func New(cfg Config, store Store, log *slog.Logger) *Server {
@@ -59,7 +64,7 @@ func New(cfg Config, store Store, log *slog.Logger) *Server {
 		cfg.Location = time.FixedZone("ICT", 7*3600)
 	}
 	s := &Server{cfg: cfg, store: store, log: log, issuer: cfg.Issuer,
-		throttle: auth.NewThrottle(auth.ThrottleOptions{}), addrThrottle: auth.NewThrottle(auth.ThrottleOptions{Free: addrFreeFailures}),
+		throttle: auth.NewThrottle(auth.ThrottleOptions{}), addrThrottle: auth.NewThrottle(auth.ThrottleOptions{Free: addrFreeFailures, Max: addrMaxWait}),
 		sessions: newSessionCache()}
 	s.intakeLimit, s.lookupLimit = newLimiters(cfg.RateLimit)
 	return s

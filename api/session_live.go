@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"caunoi/auth"
 	"caunoi/domain"
 )
 
@@ -84,6 +85,16 @@ func (s *Server) endSession(ctx context.Context, id string) error {
 	}
 	s.sessions.put(id, false, s.cfg.Now())
 	return nil
+}
+
+// signOutRefresh ends the session of a refresh token, at once on this
+// server too.
+func (s *Server) signOutRefresh(ctx context.Context, refresh string) error {
+	id, err := s.store.RevokeRefreshFamily(ctx, auth.HashRefreshToken(refresh))
+	if err == nil && id != "" {
+		s.sessions.put(id, false, s.cfg.Now())
+	}
+	return err
 }
 
 // bearerToken returns the request's Authorization: Bearer token, or "".

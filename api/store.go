@@ -36,7 +36,7 @@ type Store interface {
 	CreateRefreshToken(ctx context.Context, userID int64, family string, hash []byte) error
 	RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (domain.User, string, error)
 	RenewSession(ctx context.Context, oldHash, newHash []byte, grace time.Duration) (domain.User, string, error)
-	RevokeRefreshFamily(ctx context.Context, hash []byte) error
+	RevokeRefreshFamily(ctx context.Context, hash []byte) (string, error)
 	SessionOpen(ctx context.Context, family string) (bool, error)
 	RevokeSession(ctx context.Context, family string) error
 

@@ -44,12 +44,12 @@ const (
 // ("acct:"+email+"|addr:"+ip), so that failures from one address never lock
 // the account's owner out from another, and one keyed by address alone
 // ("addr:"+ip), with more free failures, against one address guessing at
-// many accounts. Before checking a password, wait := the larger Delay of
-// the two; if wait > 0, answer rate_limited with Retry-After and check
-// nothing (and do not call Fail). After a wrong password, Fail both keys;
-// after a right one, Succeed the pair key only (succeeding the address key
-// would let someone holding one valid account reset the address between
-// guesses at others).
+// many accounts. Before checking a password, Attempt each key (refunding
+// the first when the second must wait); a wait > 0 is answered
+// rate_limited with Retry-After, checking nothing. After a wrong password,
+// Fail both keys; after a right one, Succeed the pair key and Refund the
+// address key (succeeding the address key would let someone holding one
+// valid account reset the address between guesses at others).
 //
 // Memory: keys idle longer than Window are swept out (at most every Window/4,
 // during Fail). When MaxEntries keys are remembered and none is idle, a new
@@ -67,6 +67,7 @@ type Throttle struct {
 type throttleEntry struct {
 	failures int
 	last     time.Time // of the last failure
+	pending  int       // attempts admitted by Attempt and not yet settled
 }
 
 // NewThrottle returns an empty Throttle configured by opts.
@@ -105,12 +106,69 @@ func (t *Throttle) Delay(key string, now time.Time) time.Duration {
 	t.mu.Lock()
 	e, ok := t.entries[key]
 	t.mu.Unlock()
-	if !ok || now.Sub(e.last) >= t.opts.Window {
+	if !ok {
+		return 0
+	}
+	return t.delay(e, now)
+}
+
+func (t *Throttle) delay(e throttleEntry, now time.Time) time.Duration {
+	if now.Sub(e.last) >= t.opts.Window {
 		return 0
 	}
 	b := t.backoff(e.failures)
 	wait := e.last.Add(b).Sub(now)
 	return max(0, min(wait, b)) // min: a clock stepping back never adds wait
+}
+
+// Attempt is Delay and the reservation of an attempt in one step, for a
+// caller about to check a password: it returns the wait when key must wait
+// (and reserves nothing), else reserves the attempt and returns 0. The
+// caller then settles it with Fail, Succeed or Refund. Attempts in flight
+// count: beyond the free ones, a second attempt waits for the first to be
+// settled (Base), so twenty requests sent at once are not all checked.
+func (t *Throttle) Attempt(key string, now time.Time) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e := t.entries[key]
+	if now.Sub(e.last) >= t.opts.Window {
+		e.failures = 0
+	}
+	if e.pending > 0 && e.failures+e.pending >= t.opts.Free {
+		return t.opts.Base
+	}
+	if wait := t.delay(e, now); wait > 0 {
+		return wait
+	}
+	if e.pending == 0 && e.failures == 0 && len(t.entries) >= t.opts.MaxEntries {
+		t.sweep(now)
+		for len(t.entries) >= t.opts.MaxEntries {
+			t.evictOne()
+		}
+	}
+	e.pending++
+	t.entries[key] = e
+	return 0
+}
+
+// Refund settles an attempt Attempt reserved without counting it: the
+// password was right (at an address whose other failures stand), or the
+// check could not be made.
+func (t *Throttle) Refund(key string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, ok := t.entries[key]
+	if !ok {
+		return
+	}
+	if e.pending > 0 {
+		e.pending--
+	}
+	if e.pending == 0 && e.failures == 0 {
+		delete(t.entries, key)
+		return
+	}
+	t.entries[key] = e
 }
 
 // Fail records a failed attempt for key at now. A key idle longer than
@@ -132,6 +190,9 @@ func (t *Throttle) Fail(key string, now time.Time) {
 		}
 	case now.Sub(e.last) >= t.opts.Window:
 		e = throttleEntry{}
+	}
+	if e.pending > 0 {
+		e.pending-- // the attempt Attempt reserved, settled
 	}
 	if e.failures < 1<<20 {
 		e.failures++
@@ -173,7 +234,7 @@ func (t *Throttle) backoff(failures int) time.Duration {
 // sweep removes the keys idle for Window or longer. t.mu is held.
 func (t *Throttle) sweep(now time.Time) {
 	for k, e := range t.entries {
-		if now.Sub(e.last) >= t.opts.Window {
+		if e.pending == 0 && now.Sub(e.last) >= t.opts.Window {
 			delete(t.entries, k)
 		}
 	}

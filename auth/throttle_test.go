@@ -151,3 +151,44 @@ func TestThrottleConcurrent(t *testing.T) {
 		t.Errorf("Len = %d > cap", n)
 	}
 }
+
+// Attempts in flight count: with three free failures, three attempts may
+// be checked at once, a fourth waits until one is settled; a refund gives
+// its attempt back, a failure keeps it.
+func TestThrottleAttemptsInFlightCount(t *testing.T) {
+	th := NewThrottle(ThrottleOptions{Free: 3, Base: time.Second})
+	now := time.Date(2026, 12, 8, 9, 0, 0, 0, time.UTC)
+	for i := 0; i < 3; i++ {
+		if w := th.Attempt("k", now); w != 0 {
+			t.Fatalf("attempt %d: wait %v", i+1, w)
+		}
+	}
+	if w := th.Attempt("k", now); w != time.Second {
+		t.Fatalf("a fourth attempt in flight: wait %v, want Base", w)
+	}
+	th.Refund("k")
+	if w := th.Attempt("k", now); w != 0 {
+		t.Fatalf("after a refund: wait %v", w)
+	}
+	for i := 0; i < 3; i++ {
+		th.Fail("k", now)
+	}
+	if w := th.Attempt("k", now); w != 0 { // three failures, all free: a fourth check
+		t.Fatalf("after three free failures: wait %v", w)
+	}
+	th.Fail("k", now)
+	if w := th.Attempt("k", now); w != time.Second {
+		t.Fatalf("after the fourth failure: wait %v, want 1s", w)
+	}
+	if th.Len() != 1 {
+		t.Fatalf("%d keys", th.Len())
+	}
+	th.Succeed("k")
+	if w := th.Attempt("k", now); w != 0 || th.Len() != 1 {
+		t.Fatalf("after success: wait %v, %d keys", w, th.Len())
+	}
+	th.Refund("k")
+	if th.Len() != 0 {
+		t.Fatalf("a refunded attempt of a clean key leaves %d keys", th.Len())
+	}
+}

@@ -102,6 +102,23 @@ func MayAssign(sc Scope, t TicketRef, assignee int64) bool {
 	return false
 }
 
+// MayTransfer reports whether the caller, already allowed to transfer by
+// Can, may move a guarded ticket to another department: only the head of
+// its department or the leader (moving it takes it from its handler).
+// Tickets that are not guarded answer true.
+func MayTransfer(sc Scope, t TicketRef) bool {
+	if !t.Guarded() {
+		return true
+	}
+	switch sc.Role {
+	case RoleLeader:
+		return true
+	case RoleHead:
+		return sc.DepartmentID != nil && t.DepartmentID != nil && *sc.DepartmentID == *t.DepartmentID
+	}
+	return false
+}
+
 // MayChangeKind reports whether the caller may change the ticket's kind
 // to: a change from or to a complaint or a denunciation is the leader's
 // alone (it changes the legal clock and who may see the citizen); other

@@ -92,4 +92,19 @@ func TestWhoMaySeeAssignAndReclassifyADenouncer(t *testing.T) {
 			t.Errorf("MayChangeKind(%s, %s restricted=%v → %s) = %v", c.who, c.t.Kind, c.t.Restricted, c.to, got)
 		}
 	}
+
+	move := []struct {
+		who  string
+		t    TicketRef
+		want bool
+	}{
+		{"staff", den, false}, {"assigned", denAssigned, false}, {"admin", den, false}, {"head vh", den, false},
+		{"head", den, true}, {"leader", den, true}, {"staff", wasDen, false}, {"staff", complaint, false},
+		{"staff", feedback, true},
+	}
+	for _, c := range move {
+		if got := MayTransfer(scopes[c.who], c.t); got != c.want {
+			t.Errorf("MayTransfer(%s, %s restricted=%v) = %v", c.who, c.t.Kind, c.t.Restricted, got)
+		}
+	}
 }

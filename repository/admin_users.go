@@ -151,7 +151,10 @@ func (s *Store) AdminUpdateUser(ctx context.Context, sc domain.Scope, id int64, 
 			id, v.Name, string(v.Role), dept, optText(v.ZaloUserID), v.Digest, v.Active, passwordHash); err != nil {
 			return mapError(err, "")
 		}
-		if !v.Active || passwordHash != nil {
+		// A session's access tokens carry the role and department they were
+		// issued with: any change of them, as a deactivation or a new
+		// password, ends the account's sessions (api checks sid per request).
+		if !v.Active || passwordHash != nil || v.Role != old.Role || v.Department != old.Department {
 			_, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = now()
 				WHERE user_id = $1 AND revoked_at IS NULL`, id)
 			return mapError(err, "")

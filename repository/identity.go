@@ -118,8 +118,8 @@ func (s *Store) readIdentity(ctx context.Context, q sqlx.ExtContext, sc domain.S
 		}
 	}
 	c = domain.Citizen{Name: id.Name, Phone: id.Phone, Email: id.Email, ExternalID: src.ExternalID}
-	if c.Empty() {
-		return c, id.Address, true, nil
+	if c.Empty() && id.Address == "" {
+		return c, "", true, nil
 	}
 	if _, err := q.ExecContext(ctx, `INSERT INTO personal_data_access (ticket_id, user_id, purpose, at)
 		VALUES ($1, $2, 'view', $3)`, src.ID, sc.UserID, now); err != nil {

@@ -122,10 +122,17 @@ func (s *Store) RevokeSession(ctx context.Context, family string) error {
 	return mapError(err, "")
 }
 
-// RevokeRefreshFamily ends the sign-in the refresh token belongs to. An
-// unknown token is not an error: signing out twice is fine.
-func (s *Store) RevokeRefreshFamily(ctx context.Context, hash []byte) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE refresh_tokens SET revoked_at = $2
-		WHERE family = (SELECT family FROM refresh_tokens WHERE token_hash = $1) AND revoked_at IS NULL`, hash, s.now())
-	return mapError(err, "")
+// RevokeRefreshFamily ends the sign-in the refresh token belongs to and
+// returns its session id (the family; "" for an unknown token, which is not
+// an error: signing out twice is fine).
+func (s *Store) RevokeRefreshFamily(ctx context.Context, hash []byte) (string, error) {
+	var family string
+	err := s.db.GetContext(ctx, &family, `SELECT family FROM refresh_tokens WHERE token_hash = $1`, hash)
+	if isNoRows(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", mapError(err, "")
+	}
+	return family, s.RevokeSession(ctx, family)
 }

@@ -248,6 +248,9 @@ func (s *Store) UpdateTicket(ctx context.Context, sc domain.Scope, id int64, u d
 				if err := need(domain.ActTransfer); err != nil {
 					return err
 				}
+				if !domain.MayTransfer(sc, ref) {
+					return domain.Forbidden()
+				}
 				if u.Reason == "" {
 					return domain.Invalid("Hãy ghi lý do chuyển phòng ban.", "Give a reason for the transfer.", map[string]string{"reason": "required"})
 				}
@@ -259,6 +262,20 @@ func (s *Store) UpdateTicket(ctx context.Context, sc domain.Scope, id int64, u d
 			}
 		}
 		status := w.Status
+		if kind == domain.KindDenunciation && domain.Kind(w.Kind) != domain.KindDenunciation &&
+			u.AssigneeID == nil && assignee != nil {
+			// Its handler was chosen for a feedback, perhaps by themselves:
+			// a denunciation's handler, who sees the denouncer, is the head's
+			// or the leader's choice, made anew.
+			assignee = nil
+			if status == string(domain.StatusAssigned) {
+				status = string(domain.StatusNew)
+			}
+			if _, err := addEvent(ctx, tx, w.ID, domain.EventAssigned, actor(sc), u.Reason, false,
+				map[string]any{"assignee_id": nil, "because": "denunciation"}, now); err != nil {
+				return err
+			}
+		}
 		if u.AssigneeID != nil {
 			newDept, err := checkAssignee(ctx, tx, sc, deptID, w.UnitID, *u.AssigneeID, u.Reason)
 			if err != nil {
@@ -315,7 +332,10 @@ func checkAssignee(ctx context.Context, tx *sqlx.Tx, sc domain.Scope, deptID *in
 			return nil, domain.Forbidden()
 		}
 	case domain.RoleHead:
-		if !sameDept {
+		// Within the ticket's department, and the head's own: a head who
+		// transfers a ticket does not choose the other department's handler.
+		ownDept := sc.DepartmentID != nil && u.DeptID.Valid && u.DeptID.Int64 == *sc.DepartmentID
+		if !sameDept || !ownDept {
 			return nil, domain.Invalid("Chỉ giao được cho cán bộ trong phòng.", "Assign only within the department.",
 				map[string]string{"assignee": "other_department"})
 		}
