@@ -114,6 +114,9 @@ func (s *Store) TicketDetail(ctx context.Context, sc domain.Scope, id int64) (do
 		return domain.TicketDetail{}, err
 	}
 	d.IdentityHidden = !shown
+	if d.IdentityHidden && d.Restricted {
+		d.Location.Lat, d.Location.Lng = nil, nil // a denouncer's pin may be their door, like the address
+	}
 	if domain.Can(sc, domain.ActStatus, ref) {
 		d.NextStatuses = domain.NextStatuses(d.Status)
 	}
