@@ -74,6 +74,13 @@ func (s *Server) signIn(c *gin.Context, email, password string) (tokenPair, doma
 	if err := s.store.TouchLogin(ctx, user.ID, now); err != nil {
 		logFrom(c).Warn("record sign-in", "error", err)
 	}
+	if auth.NeedsRehash(hash) { // a hash of an older cost: upgrade it while the password is at hand
+		if fresh, err := auth.HashPassword(password); err != nil {
+			logFrom(c).Warn("rehash password", "error", err)
+		} else if err := s.store.RehashPassword(ctx, user.ID, hash, fresh); err != nil {
+			logFrom(c).Warn("rehash password", "error", err)
+		}
+	}
 	return pair, user, nil
 }
 

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
+	"caunoi/auth"
 	"caunoi/demo"
 	"caunoi/internal/apitest"
 )
@@ -258,4 +261,27 @@ func TestParallelWrongPasswordsAreThrottledToo(t *testing.T) {
 	if checked < 1 || checked > 4 { // three free, and at most one more settles before the rest arrive
 		t.Fatalf("%d of %d parallel wrong passwords were checked, want at most 4", checked, n)
 	}
+}
+
+// A sign-in upgrades a password hash of an older bcrypt cost, and the
+// password still works afterwards.
+func TestSignInRehashesAnOldCostHash(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	old, err := bcrypt.GenerateFromPassword([]byte(demo.Password), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DB.Exec(`UPDATE users SET password_hash = $2 WHERE email = $1`, apitest.StaffVHXH, string(old)); err != nil {
+		t.Fatal(err)
+	}
+	signInFresh(t, e, apitest.StaffVHXH)
+	var hash string
+	if err := e.DB.Get(&hash, `SELECT password_hash FROM users WHERE email = $1`, apitest.StaffVHXH); err != nil {
+		t.Fatal(err)
+	}
+	if cost, err := bcrypt.Cost([]byte(hash)); err != nil || cost != auth.PasswordCost {
+		t.Fatalf("after signing in, the hash's cost is %d (%v), want %d", cost, err, auth.PasswordCost)
+	}
+	signInFresh(t, e, apitest.StaffVHXH)
 }

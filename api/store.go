@@ -33,6 +33,7 @@ type Store interface {
 	UserByEmail(ctx context.Context, email string) (domain.User, string, error)
 	UserByID(ctx context.Context, id int64) (domain.User, error)
 	TouchLogin(ctx context.Context, id int64, at time.Time) error
+	RehashPassword(ctx context.Context, id int64, oldHash, newHash string) error
 	CreateRefreshToken(ctx context.Context, userID int64, family string, hash []byte) error
 	RotateRefreshToken(ctx context.Context, oldHash, newHash []byte) (domain.User, string, error)
 	RenewSession(ctx context.Context, oldHash, newHash []byte, grace time.Duration) (domain.User, string, error)

@@ -101,6 +101,15 @@ func (s *Store) UserByID(ctx context.Context, id int64) (domain.User, error) {
 	return r.user(), nil
 }
 
+// RehashPassword replaces the account's password hash by newHash if it is
+// still oldHash (a sign-in upgrading a hash of an old bcrypt cost; a
+// password changed meanwhile wins). The account's sessions go on.
+func (s *Store) RehashPassword(ctx context.Context, id int64, oldHash, newHash string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2`,
+		id, oldHash, newHash)
+	return mapError(err, "")
+}
+
 // TouchLogin records a successful sign-in.
 func (s *Store) TouchLogin(ctx context.Context, id int64, at time.Time) error {
 	_, err := s.db.ExecContext(ctx, "UPDATE users SET last_login_at = $2 WHERE id = $1", id, at)
