@@ -19,17 +19,6 @@ const (
 // Valid reports whether p is a known platform.
 func (p Platform) Valid() bool { return p == PlatformFacebook || p == PlatformZalo }
 
-// PlatformOf returns the platform a channel's messages come from, or "".
-func PlatformOf(c Channel) Platform {
-	switch c {
-	case ChannelFacebookComment, ChannelFacebookMessage:
-		return PlatformFacebook
-	case ChannelZalo:
-		return PlatformZalo
-	}
-	return ""
-}
-
 // ChannelAccount is a fanpage or a Zalo OA mapped to the unit that owns its
 // feedback. The tokens are kept encrypted (package secretbox); the
 // administration API never shows them, only whether they are set.

@@ -96,9 +96,6 @@ func (t *Templates) Render(w io.Writer, name string, p *Page) error {
 	return err
 }
 
-// Has reports whether a page of that name exists.
-func (t *Templates) Has(name string) bool { _, ok := t.pages[name]; return ok }
-
 // Static returns the static assets (app.css, app.js, ...), to be served
 // under /static/.
 func Static() fs.FS {
