@@ -10,7 +10,7 @@ func TestADeactivatedDepartmentTakesNoNewTickets(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
 	var id int64
-	e.DB.Get(&id, `SELECT d.id FROM departments d JOIN units u ON u.id = d.unit_id
+	e.MustGet(&id, `SELECT d.id FROM departments d JOIN units u ON u.id = d.unit_id
 		WHERE u.code = 'xuan-lung' AND d.code = 'cong-an'`)
 	r := e.As(apitest.Admin, "PATCH", "/api/v1/departments/"+itoa(id), map[string]any{"active": false})
 	if r.Status != 200 {

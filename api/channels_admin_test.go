@@ -27,7 +27,7 @@ func TestChannelAdminCreateListPatchDelete(t *testing.T) {
 
 	// stored encrypted, under CAUNOI_SECRET_KEY, bound to its place
 	var enc []byte
-	e.DB.Get(&enc, `SELECT access_token_enc FROM channel_accounts WHERE id = $1`, fbID)
+	e.MustGet(&enc, `SELECT access_token_enc FROM channel_accounts WHERE id = $1`, fbID)
 	box, _ := secretbox.New(apitest.SecretKey)
 	if plain, err := box.Open(enc, secretbox.AAD("facebook", fbPage, "access_token")); bytes.Contains(enc, []byte(pageToken)) || err != nil || plain != pageToken {
 		t.Errorf("stored token: %q, %v", plain, err)

@@ -129,7 +129,7 @@ func TestStaffCannotAssignThemselvesAComplaint(t *testing.T) {
 	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "kind": "complaint", "category": "dat-dai",
 		"body": "Khiếu nại quyết định thu hồi đất của UBND xã", "citizen": map[string]any{"name": "Lê Văn Khiếu", "phone": "0912999888"}})
 	var id int64
-	e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", r.Map(t)["tracking_code"])
+	e.MustGet(&id, "SELECT id FROM tickets WHERE tracking_code = $1", r.Map(t)["tracking_code"])
 	before := stateOf(t, e, id)
 	wantForbiddenUnchanged(t, e, id, before, e.As(apitest.StaffKT, "PATCH", fmt.Sprintf("/api/v1/tickets/%d", id),
 		map[string]any{"assignee": e.UserID(apitest.StaffKT)}), "staff assigning themselves a complaint")
@@ -197,7 +197,7 @@ func TestAFeedbackMadeADenunciationIsSealed(t *testing.T) {
 	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "category": "dat-dai", "body": denunciation,
 		"citizen": map[string]any{"name": denouncerName, "phone": denouncerPhone}})
 	var id int64
-	e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", r.Map(t)["tracking_code"])
+	e.MustGet(&id, "SELECT id FROM tickets WHERE tracking_code = $1", r.Map(t)["tracking_code"])
 	path := fmt.Sprintf("/api/v1/tickets/%d", id)
 	if r := e.As(apitest.HeadKinhTe, "GET", path, nil); !strings.Contains(string(r.Body), denouncerPhone) {
 		t.Fatalf("a feedback's citizen is the department's: %s", r.Body)
@@ -209,7 +209,7 @@ func TestAFeedbackMadeADenunciationIsSealed(t *testing.T) {
 		t.Errorf("the head after it became a denunciation: %d %s", r.Status, r.Body)
 	}
 	var clear int
-	e.DB.Get(&clear, `SELECT count(*) FROM tickets WHERE id = $1 AND (citizen_name <> '' OR citizen_phone <> '')`, id)
+	e.MustGet(&clear, `SELECT count(*) FROM tickets WHERE id = $1 AND (citizen_name <> '' OR citizen_phone <> '')`, id)
 	if clear != 0 {
 		t.Error("the identity is still in clear in the row")
 	}
@@ -242,16 +242,16 @@ func TestTheDenouncerIsSealedAtRestAndEveryReadIsRecorded(t *testing.T) {
 		t.Fatalf("%q readable in the sealed bytes", w)
 	}
 	var inEvents int
-	e.DB.Get(&inEvents, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1
+	e.MustGet(&inEvents, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1
 		AND (data::text LIKE '%0911222333%' OR body LIKE '%0911222333%' OR data::text LIKE '%Hà Văn%')`, id)
 	if inEvents != 0 {
 		t.Errorf("%d timeline events hold the denouncer", inEvents)
 	}
 
 	reads := func() (events, log int) {
-		e.DB.Get(&events, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND type = 'personal_data_read'
+		e.MustGet(&events, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND type = 'personal_data_read'
 			AND actor_id = $2`, id, e.UserID(apitest.Leader))
-		e.DB.Get(&log, `SELECT count(*) FROM personal_data_access WHERE ticket_id = $1 AND user_id = $2`, id,
+		e.MustGet(&log, `SELECT count(*) FROM personal_data_access WHERE ticket_id = $1 AND user_id = $2`, id,
 			e.UserID(apitest.Leader))
 		return
 	}
@@ -276,7 +276,7 @@ func TestTheDenouncerIsSealedAtRestAndEveryReadIsRecorded(t *testing.T) {
 	}
 	// Someone who may not see the identity reads nothing, and nothing is recorded.
 	var all int
-	e.DB.Get(&all, `SELECT count(*) FROM personal_data_access WHERE ticket_id = $1`, id)
+	e.MustGet(&all, `SELECT count(*) FROM personal_data_access WHERE ticket_id = $1`, id)
 	if all != 3 {
 		t.Errorf("%d personal-data readings, want the leader's 3", all)
 	}

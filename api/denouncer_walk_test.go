@@ -70,7 +70,7 @@ func TestNoRouteRevealsADenouncer(t *testing.T) {
 	w.step(apitest.Leader, "PATCH", map[string]any{"kind": "feedback", "reason": "Nội dung là phản ánh"})
 	w.walk("reclassified as feedback")
 	var intoCode string
-	e.DB.Get(&intoCode, "SELECT tracking_code FROM tickets WHERE id = $1", w.into)
+	e.MustGet(&intoCode, "SELECT tracking_code FROM tickets WHERE id = $1", w.into)
 	w.stepPath(apitest.Admin, "POST", fmt.Sprintf("/api/v1/tickets/%d/merge", w.id), map[string]any{"into": intoCode})
 	w.walk("merged")
 	t.Logf("%d calls over %d routes", w.calls, len(w.routes))
@@ -98,7 +98,7 @@ func (w *walker) archiveNovember() int64 {
 	}
 	ctx := context.Background()
 	var unitID int64
-	w.e.DB.Get(&unitID, "SELECT id FROM units WHERE code = 'xuan-lung'")
+	w.e.MustGet(&unitID, "SELECT id FROM units WHERE code = 'xuan-lung'")
 	sum, err := w.e.Store.ReportSummary(ctx, domain.Scope{Role: domain.RoleAdmin, UnitID: unitID},
 		domain.ReportRequest{From: at("11-01 00:00"), To: at("11-30 00:00")})
 	if err != nil {
@@ -299,7 +299,7 @@ func (w *walker) restore(state string) {
 // steps left it.
 func (w *walker) handler() string {
 	var email string
-	w.e.DB.Get(&email, `SELECT coalesce(u.email, '') FROM tickets t LEFT JOIN users u ON u.id = t.assignee_id
+	w.e.MustGet(&email, `SELECT coalesce(u.email, '') FROM tickets t LEFT JOIN users u ON u.id = t.assignee_id
 		WHERE t.id = $1`, w.id)
 	return email
 }

@@ -53,7 +53,7 @@ func TestSubmitFeedbackStoresARoutedTicketWithItsDeadline(t *testing.T) {
 		Phone, Dept, Status string
 		Events              int
 	}
-	e.DB.Get(&row, `SELECT t.citizen_phone AS phone, d.code AS dept, t.status,
+	e.MustGet(&row, `SELECT t.citizen_phone AS phone, d.code AS dept, t.status,
 		(SELECT count(*) FROM ticket_events WHERE ticket_id = t.id) AS events
 		FROM tickets t JOIN departments d ON d.id = t.department_id WHERE tracking_code = $1`, got.TrackingCode)
 	if row.Phone != "0912345678" || row.Dept != "kinh-te" || row.Events != 2 {
@@ -110,7 +110,9 @@ func TestFeedbackFromAFormPost(t *testing.T) {
 	}
 	var phone string
 	var public bool
-	e.DB.QueryRow("SELECT citizen_phone, public FROM tickets").Scan(&phone, &public)
+	if err := e.DB.QueryRow("SELECT citizen_phone, public FROM tickets").Scan(&phone, &public); err != nil {
+		t.Fatal(err)
+	}
 	if phone != "0912345678" || !public {
 		t.Fatalf("stored phone %q public %v", phone, public)
 	}
@@ -223,7 +225,7 @@ func TestFollowUpReopensAResolvedTicketWithin30Days(t *testing.T) {
 		t.Fatalf("follow-up: %d %s", r.Status, r.Body)
 	}
 	var n int
-	e.DB.Get(&n, `SELECT count(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
+	e.MustGet(&n, `SELECT count(*) FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
 		WHERE t.tracking_code = $1 AND e.type = 'citizen_message' AND e.body = 'Ổ gà ngày càng to hơn'`, code)
 	if n != 1 {
 		t.Fatalf("%d citizen messages on the timeline", n)
@@ -235,7 +237,7 @@ func TestFollowUpReopensAResolvedTicketWithin30Days(t *testing.T) {
 		t.Fatalf("follow-up on resolved: %d %s", r.Status, r.Body)
 	}
 	var status string
-	e.DB.Get(&status, "SELECT status FROM tickets WHERE tracking_code = $1", code)
+	e.MustGet(&status, "SELECT status FROM tickets WHERE tracking_code = $1", code)
 	if status != "in_progress" {
 		t.Fatalf("a follow-up within 30 days left the ticket %s", status)
 	}
@@ -273,7 +275,7 @@ func TestRatingOnceAfterResolution(t *testing.T) {
 		t.Fatalf("second rating: %d %s", r.Status, r.Body)
 	}
 	var score int
-	e.DB.Get(&score, "SELECT rating FROM tickets WHERE tracking_code = $1", code)
+	e.MustGet(&score, "SELECT rating FROM tickets WHERE tracking_code = $1", code)
 	if score != 4 {
 		t.Fatalf("stored rating %d", score)
 	}

@@ -38,7 +38,7 @@ func TestNotificationsListAndRead(t *testing.T) {
 	e := apitest.New(t)
 	id, code := newTicket(t, e, "xuan-lung", lampText) // kinh-te, 3 working days
 	var due time.Time
-	e.DB.Get(&due, "SELECT due_at FROM tickets WHERE id = $1", id)
+	e.MustGet(&due, "SELECT due_at FROM tickets WHERE id = $1", id)
 	e.DB.MustExec("UPDATE tickets SET status = 'assigned' WHERE id = $1", id) // accepted: only its due time is watched
 
 	if l := listNotifications(t, e, apitest.HeadKinhTe, ""); len(l.Items) != 0 || l.Unread != 0 {

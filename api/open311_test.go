@@ -555,7 +555,7 @@ func TestOpen311PostAnswersInXML(t *testing.T) {
 		t.Fatalf("answer %+v", xr)
 	}
 	var lat *float64
-	e.DB.Get(&lat, "SELECT lat FROM tickets WHERE tracking_code = $1", xr.Requests[0].ServiceRequestID)
+	e.MustGet(&lat, "SELECT lat FROM tickets WHERE tracking_code = $1", xr.Requests[0].ServiceRequestID)
 	if lat != nil {
 		t.Fatalf("lat %v for a request located by its address", *lat)
 	}
@@ -568,7 +568,7 @@ func TestOpen311PostErrors(t *testing.T) {
 	auCoKey := newKey(t, e, "au-co")
 	revoked := newKey(t, e, "")
 	var revokedID int64
-	e.DB.Get(&revokedID, "SELECT max(id) FROM api_keys")
+	e.MustGet(&revokedID, "SELECT max(id) FROM api_keys")
 	e.DB.MustExec("UPDATE api_keys SET revoked_at = now() WHERE id = $1", revokedID)
 
 	good := func() url.Values {
@@ -870,7 +870,7 @@ func TestOpen311KeyOfAProvinceMayPostToItsCommunes(t *testing.T) {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}
 	var used *time.Time
-	e.DB.Get(&used, "SELECT last_used_at FROM api_keys")
+	e.MustGet(&used, "SELECT last_used_at FROM api_keys")
 	if used == nil || !used.Equal(apitest.Start) {
 		t.Fatalf("last_used_at %v", used)
 	}

@@ -282,8 +282,8 @@ func TestEveryAdminAndLeaderFormRefusesAMissingOrWrongCSRFToken(t *testing.T) {
 	b.signIn(apitest.Admin)
 	b.get("/admin")
 	var ruleID, userID string
-	e.DB.Get(&ruleID, "SELECT id::text FROM routing_rules ORDER BY id LIMIT 1")
-	e.DB.Get(&userID, "SELECT id::text FROM users WHERE email = $1", apitest.StaffKT)
+	e.MustGet(&ruleID, "SELECT id::text FROM routing_rules ORDER BY id LIMIT 1")
+	e.MustGet(&userID, "SELECT id::text FROM users WHERE email = $1", apitest.StaffKT)
 	type form struct {
 		path   string
 		fields url.Values
@@ -308,7 +308,7 @@ func TestEveryAdminAndLeaderFormRefusesAMissingOrWrongCSRFToken(t *testing.T) {
 		var out []string
 		for _, tb := range tables {
 			var s string
-			e.DB.Get(&s, "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM "+tb+" t")
+			e.MustGet(&s, "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM "+tb+" t")
 			out = append(out, s)
 		}
 		return strings.Join(out, ",")
@@ -547,7 +547,7 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 	b.signIn(apitest.Admin)
 	order := func() string {
 		var s string
-		e.DB.Get(&s, `SELECT string_agg(r.id::text, ',' ORDER BY r.position) FROM routing_rules r
+		e.MustGet(&s, `SELECT string_agg(r.id::text, ',' ORDER BY r.position) FROM routing_rules r
 			JOIN units u ON u.id = r.unit_id WHERE u.code = 'xuan-lung'`)
 		return s
 	}
@@ -562,7 +562,7 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 		t.Fatalf("move buttons %v in %s", moves, pg.Body)
 	}
 	var kw string
-	e.DB.Get(&kw, "SELECT array_to_string(keywords, ',') || active FROM routing_rules WHERE id = $1", first)
+	e.MustGet(&kw, "SELECT array_to_string(keywords, ',') || active FROM routing_rules WHERE id = $1", first)
 	r := b.post("/admin/rules/"+first+"?unit=xuan-lung", url.Values{"csrf_token": {b.csrf()}, "position": {moves[0][2]}})
 	if r.Status != http.StatusSeeOther || r.Location != "/admin/rules?done=saved&unit=xuan-lung" {
 		t.Fatalf("move down: %d %q %s", r.Status, r.Location, r.Body)
@@ -571,7 +571,7 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 		t.Fatalf("order after moving down %q, was %q", got, before)
 	}
 	var kwAfter string
-	e.DB.Get(&kwAfter, "SELECT array_to_string(keywords, ',') || active FROM routing_rules WHERE id = $1", first)
+	e.MustGet(&kwAfter, "SELECT array_to_string(keywords, ',') || active FROM routing_rules WHERE id = $1", first)
 	if kwAfter != kw {
 		t.Errorf("moving changed the rule: %q → %q", kw, kwAfter)
 	}
@@ -583,21 +583,21 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 	// A new password: too short is refused next to its field, a good one
 	// works at the sign-in page and the old one no longer does.
 	var staffID int64
-	e.DB.Get(&staffID, "SELECT id FROM users WHERE email = $1", apitest.StaffKT)
+	e.MustGet(&staffID, "SELECT id FROM users WHERE email = $1", apitest.StaffKT)
 	path := fmt.Sprintf("/admin/users/%d?unit=xuan-lung", staffID)
 	form := func(pw string) url.Values {
 		return url.Values{"csrf_token": {b.csrf()}, "name": {"Lê Thị Thu"}, "role": {"staff"}, "department": {"kinh-te"},
 			"password": {pw}, "zalo_user_id": {""}, "digest": unticked, "active": ticked}
 	}
 	var hash string
-	e.DB.Get(&hash, "SELECT password_hash FROM users WHERE id = $1", staffID)
+	e.MustGet(&hash, "SELECT password_hash FROM users WHERE id = $1", staffID)
 	r = b.post(path, form("ngan"))
 	if r.Status != 400 || !strings.Contains(r.Body, `<p class="ferr" id="e-password">`) || strings.Contains(r.Body, `value="ngan"`) {
 		t.Fatalf("short password: %d %s", r.Status, r.Body)
 	}
 	var hashAfter, name string
-	e.DB.Get(&hashAfter, "SELECT password_hash FROM users WHERE id = $1", staffID)
-	e.DB.Get(&name, "SELECT name FROM users WHERE id = $1", staffID)
+	e.MustGet(&hashAfter, "SELECT password_hash FROM users WHERE id = $1", staffID)
+	e.MustGet(&name, "SELECT name FROM users WHERE id = $1", staffID)
 	if hashAfter != hash || name == "Lê Thị Thu" {
 		t.Fatal("a refused password changed the account")
 	}
@@ -614,10 +614,10 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 	// A channel's token: a new one replaces the stored one, sealed for the
 	// account; an empty field keeps it.
 	var chID int64
-	e.DB.Get(&chID, "SELECT id FROM channel_accounts WHERE account_id = '1029384756'")
+	e.MustGet(&chID, "SELECT id FROM channel_accounts WHERE account_id = '1029384756'")
 	token := func() string {
 		var enc []byte
-		e.DB.Get(&enc, "SELECT access_token_enc FROM channel_accounts WHERE id = $1", chID)
+		e.MustGet(&enc, "SELECT access_token_enc FROM channel_accounts WHERE id = $1", chID)
 		box, _ := secretbox.New(apitest.SecretKey)
 		plain, err := box.Open(enc, secretbox.AAD("facebook", "1029384756", "access_token"))
 		if err != nil {

@@ -18,7 +18,7 @@ func archiveReport(t *testing.T, e *apitest.Env) int64 {
 	t.Helper()
 	ctx := context.Background()
 	var unitID int64
-	e.DB.Get(&unitID, "SELECT id FROM units WHERE code = 'xuan-lung'")
+	e.MustGet(&unitID, "SELECT id FROM units WHERE code = 'xuan-lung'")
 	sum, err := e.Store.ReportSummary(ctx, domain.Scope{Role: domain.RoleAdmin, UnitID: unitID},
 		domain.ReportRequest{From: at("10-01 00:00"), To: at("10-31 00:00")})
 	if err != nil {
@@ -77,7 +77,7 @@ func TestLeaderDashboardRendersInVietnameseAndEnglish(t *testing.T) {
 	// The overdue list links to the staff ticket pages: RPT-T05 is overdue.
 	pg := b.get("/leader")
 	var tid int64
-	e.DB.Get(&tid, "SELECT id FROM tickets WHERE tracking_code = 'RPT-T05'")
+	e.MustGet(&tid, "SELECT id FROM tickets WHERE tracking_code = 'RPT-T05'")
 	if !strings.Contains(pg.Body, `<a href="/staff/tickets/`+strconv.FormatInt(tid, 10)+`">RPT-T05</a>`) {
 		t.Errorf("overdue list lacks RPT-T05: %s", pg.Body)
 	}

@@ -167,7 +167,7 @@ func TestQueuePagesWithTheCursor(t *testing.T) {
 		}
 	}
 	var n int
-	e.DB.Get(&n, "SELECT count(*) FROM tickets")
+	e.MustGet(&n, "SELECT count(*) FROM tickets")
 	if len(seen) != n {
 		t.Fatalf("saw %d tickets over the pages, want %d", len(seen), n)
 	}

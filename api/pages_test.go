@@ -346,7 +346,7 @@ func TestEveryFormRefusesAMissingOrWrongCSRFToken(t *testing.T) {
 		{"/staff/logout", url.Values{}},
 	}
 	countRows := func() (n int) {
-		e.DB.Get(&n, `SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM ticket_events)
+		e.MustGet(&n, `SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM ticket_events)
 			+ (SELECT count(*) FROM refresh_tokens WHERE revoked_at IS NOT NULL)`)
 		return n
 	}
@@ -392,7 +392,7 @@ func TestCitizenTextWithHTMLRendersAsText(t *testing.T) {
 	}
 	code := codeRE.FindStringSubmatch(r.Location)[1]
 	var id int64
-	e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code)
+	e.MustGet(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code)
 
 	staff := newBrowser(t, e)
 	staff.signIn(apitest.StaffKT)

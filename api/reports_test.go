@@ -379,7 +379,7 @@ func TestReportArchive(t *testing.T) {
 	var ids []int64
 	for _, u := range []string{"xuan-lung", "au-co"} {
 		var unitID int64
-		e.DB.Get(&unitID, "SELECT id FROM units WHERE code = $1", u)
+		e.MustGet(&unitID, "SELECT id FROM units WHERE code = $1", u)
 		sum, err := e.Store.ReportSummary(ctx, domain.Scope{Role: domain.RoleAdmin, UnitID: unitID},
 			domain.ReportRequest{From: at("10-01 00:00"), To: at("10-31 00:00")})
 		if err != nil {

@@ -24,7 +24,7 @@ func newTicket(t *testing.T, e *apitest.Env, unit, body string) (int64, string) 
 	}
 	code := r.Map(t)["tracking_code"].(string)
 	var id int64
-	e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code)
+	e.MustGet(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code)
 	return id, code
 }
 
@@ -272,7 +272,7 @@ func TestStatusMachineThroughTheAPI(t *testing.T) {
 				continue
 			}
 			var now string
-			e.DB.Get(&now, "SELECT status FROM tickets WHERE id = $1", id)
+			e.MustGet(&now, "SELECT status FROM tickets WHERE id = $1", id)
 			if (want == 200 && now != to) || (want == 409 && now != from) {
 				t.Errorf("%s → %s: stored %s", from, to, now)
 			}
@@ -285,7 +285,7 @@ func TestWaitingForTheCitizenPausesTheClock(t *testing.T) {
 	e := apitest.New(t)
 	id, code := newTicket(t, e, "xuan-lung", lampText) // Tuesday 09:00, due Friday 17:00
 	var due0 time.Time
-	e.DB.Get(&due0, "SELECT due_at FROM tickets WHERE id = $1", id)
+	e.MustGet(&due0, "SELECT due_at FROM tickets WHERE id = $1", id)
 	post := func(status string) {
 		if r := e.As(apitest.StaffKT, "POST", fmt.Sprintf("/api/v1/tickets/%d/status", id), map[string]any{"status": status}); r.Status != 200 {
 			t.Fatalf("%s: %d %s", status, r.Status, r.Body)
@@ -299,7 +299,9 @@ func TestWaitingForTheCitizenPausesTheClock(t *testing.T) {
 	}
 	var st string
 	var due1 time.Time
-	e.DB.QueryRow("SELECT status, due_at FROM tickets WHERE id = $1", id).Scan(&st, &due1)
+	if err := e.DB.QueryRow("SELECT status, due_at FROM tickets WHERE id = $1", id).Scan(&st, &due1); err != nil {
+		t.Fatal(err)
+	}
 	want := time.Date(2026, 11, 9, 17, 0, 0, 0, e.Loc) // pushed one working day: Monday
 	if st != "in_progress" || !due1.Equal(want) {
 		t.Fatalf("after the citizen answered: %s due %v, want in_progress due %v (was %v)", st, due1.In(e.Loc), want, due0.In(e.Loc))
@@ -321,7 +323,9 @@ func TestRepliesReachTheCitizenNotesDoNot(t *testing.T) {
 	}
 	var st string
 	var first *time.Time
-	e.DB.QueryRow("SELECT status, first_response_at FROM tickets WHERE id = $1", id).Scan(&st, &first)
+	if err := e.DB.QueryRow("SELECT status, first_response_at FROM tickets WHERE id = $1", id).Scan(&st, &first); err != nil {
+		t.Fatal(err)
+	}
 	if st != "in_progress" || first == nil {
 		t.Fatalf("after the first reply: %s first_response_at %v", st, first)
 	}
@@ -345,7 +349,7 @@ func TestExtensionsAsTheKindAllows(t *testing.T) {
 		t.Fatalf("extension: %d %s", r.Status, r.Body)
 	}
 	var due time.Time
-	e.DB.Get(&due, "SELECT due_at FROM tickets WHERE id = $1", id)
+	e.MustGet(&due, "SELECT due_at FROM tickets WHERE id = $1", id)
 	if want := time.Date(2026, 11, 13, 17, 0, 0, 0, e.Loc); !due.Equal(want) { // Fri 6 + 5 working days
 		t.Fatalf("due after extension %v, want %v", due.In(e.Loc), want)
 	}
@@ -369,7 +373,9 @@ func TestMergeMakesADuplicate(t *testing.T) {
 	}
 	var st string
 	var into int64
-	e.DB.QueryRow("SELECT status, merged_into FROM tickets WHERE id = $1", a).Scan(&st, &into)
+	if err := e.DB.QueryRow("SELECT status, merged_into FROM tickets WHERE id = $1", a).Scan(&st, &into); err != nil {
+		t.Fatal(err)
+	}
 	if st != "duplicate" || into != b {
 		t.Fatalf("merged ticket: %s into %d", st, into)
 	}
@@ -418,7 +424,7 @@ func TestDenouncerIdentityOnlyForLeaderAndHandler(t *testing.T) {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}
 	var id int64
-	e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", r.Map(t)["tracking_code"])
+	e.MustGet(&id, "SELECT id FROM tickets WHERE tracking_code = $1", r.Map(t)["tracking_code"])
 	get := func(email string) string {
 		return string(e.As(email, "GET", fmt.Sprintf("/api/v1/tickets/%d", id), nil).Body)
 	}
@@ -435,7 +441,7 @@ func TestDenouncerIdentityOnlyForLeaderAndHandler(t *testing.T) {
 		t.Errorf("the assigned handler does not see the denouncer: %s", b)
 	}
 	var reads int
-	e.DB.Get(&reads, "SELECT count(*) FROM personal_data_access WHERE ticket_id = $1", id)
+	e.MustGet(&reads, "SELECT count(*) FROM personal_data_access WHERE ticket_id = $1", id)
 	if reads != 2 {
 		t.Errorf("%d recorded reads of personal data, want 2 (leader, handler)", reads)
 	}
@@ -451,8 +457,10 @@ func TestStaffIntakeForAHotlineCall(t *testing.T) {
 	}
 	var ch, unit string
 	var actor int64
-	e.DB.QueryRow(`SELECT t.channel, u.code, e.actor_id FROM tickets t JOIN units u ON u.id = t.unit_id
-		JOIN ticket_events e ON e.ticket_id = t.id AND e.type = 'created'`).Scan(&ch, &unit, &actor)
+	if err := e.DB.QueryRow(`SELECT t.channel, u.code, e.actor_id FROM tickets t JOIN units u ON u.id = t.unit_id
+		JOIN ticket_events e ON e.ticket_id = t.id AND e.type = 'created'`).Scan(&ch, &unit, &actor); err != nil {
+		t.Fatal(err)
+	}
 	if ch != "hotline" || unit != "xuan-lung" || actor != e.UserID(apitest.StaffKT) {
 		t.Fatalf("stored %s %s by %d", ch, unit, actor)
 	}

@@ -299,7 +299,7 @@ func TestReplyThatCannotBeDeliveredShowsOnTheTicket(t *testing.T) {
 		}
 	}
 	var reason string
-	e.DB.Get(&reason, `SELECT body FROM ticket_events WHERE ticket_id = $1 AND type = 'delivery_failed'`, tickets[1].ID)
+	e.MustGet(&reason, `SELECT body FROM ticket_events WHERE ticket_id = $1 AND type = 'delivery_failed'`, tickets[1].ID)
 	if !strings.Contains(reason, "2018278") || strings.Contains(reason, pageToken) {
 		t.Errorf("failure reason %q", reason)
 	}

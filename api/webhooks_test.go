@@ -188,7 +188,7 @@ func TestWebhookConcurrentRedeliveries(t *testing.T) {
 		t.Fatalf("%d tickets, want 3 (the Zalo image joins the Zalo text's ticket)", len(got))
 	}
 	var events int
-	e.DB.Get(&events, `SELECT count(*) FROM ticket_events WHERE type = 'citizen_message'`)
+	e.MustGet(&events, `SELECT count(*) FROM ticket_events WHERE type = 'citizen_message'`)
 	if events != 1 {
 		t.Errorf("%d citizen messages, want 1", events)
 	}
@@ -336,7 +336,7 @@ func TestWebhookFacebookBatchEchoesAndEdits(t *testing.T) {
 		t.Fatalf("comment events %v", types)
 	}
 	var body string
-	e.DB.Get(&body, `SELECT body FROM ticket_events WHERE ticket_id = $1 AND type = 'external_edited'`, commentTicket)
+	e.MustGet(&body, `SELECT body FROM ticket_events WHERE ticket_id = $1 AND type = 'external_edited'`, commentTicket)
 	if body != "Đường thôn 5 có hai ổ gà lớn, rất nguy hiểm" {
 		t.Errorf("edit recorded as %q", body)
 	}

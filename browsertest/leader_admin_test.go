@@ -50,7 +50,7 @@ func seedTwoMonths(t *testing.T, e *apitest.Env) {
 	}
 	ctx := context.Background()
 	var unitID int64
-	e.DB.Get(&unitID, "SELECT id FROM units WHERE code = 'xuan-lung'")
+	e.MustGet(&unitID, "SELECT id FROM units WHERE code = 'xuan-lung'")
 	sum, err := e.Store.ReportSummary(ctx, domain.Scope{Role: domain.RoleAdmin, UnitID: unitID},
 		domain.ReportRequest{From: time.Date(2026, 10, 1, 0, 0, 0, 0, loc), To: time.Date(2026, 10, 31, 0, 0, 0, 0, loc), Appendix: true})
 	if err != nil {
@@ -215,7 +215,7 @@ func TestAdminChangesADeadlineInTheBrowser(t *testing.T) {
 		t.Fatalf("deadline in the list after saving: %q", got)
 	}
 	var stored string
-	e.DB.Get(&stored, "SELECT deadline_amount || ' ' || deadline_unit FROM categories WHERE id = $1", id)
+	e.MustGet(&stored, "SELECT deadline_amount || ' ' || deadline_unit FROM categories WHERE id = $1", id)
 	if stored != "8 working_hours" {
 		t.Fatalf("stored deadline %q", stored)
 	}

@@ -27,7 +27,7 @@ func TestDemoSeedIsIdempotentAndCoversTheWorkflow(t *testing.T) {
 		t.Fatalf("made %d demo tickets, want %d", made, want)
 	}
 	var statuses []string
-	db.Select(&statuses, "SELECT DISTINCT status FROM tickets ORDER BY 1")
+	pgtest.MustSelect(t, db, &statuses, "SELECT DISTINCT status FROM tickets ORDER BY 1")
 	want := map[string]bool{"new": true, "in_progress": true, "waiting_citizen": true, "resolved": true, "closed": true, "rejected": true}
 	for _, s := range statuses {
 		delete(want, s)
@@ -36,14 +36,14 @@ func TestDemoSeedIsIdempotentAndCoversTheWorkflow(t *testing.T) {
 		t.Fatalf("statuses %v lack %v", statuses, want)
 	}
 	var bad int
-	db.Get(&bad, `SELECT count(*) FROM tickets WHERE created_at > $1 OR resolved_at > $1
+	pgtest.MustGet(t, db, &bad, `SELECT count(*) FROM tickets WHERE created_at > $1 OR resolved_at > $1
 		OR (status IN ('resolved', 'closed') AND resolved_at IS NULL)`, now)
 	if bad != 0 {
 		t.Fatalf("%d demo tickets have times in the future or no resolution time", bad)
 	}
 	var rated, late int
-	db.Get(&rated, "SELECT count(*) FROM tickets WHERE rating IS NOT NULL")
-	db.Get(&late, "SELECT count(*) FROM tickets WHERE resolved_at > due_at")
+	pgtest.MustGet(t, db, &rated, "SELECT count(*) FROM tickets WHERE rating IS NOT NULL")
+	pgtest.MustGet(t, db, &late, "SELECT count(*) FROM tickets WHERE resolved_at > due_at")
 	if rated == 0 || late == 0 {
 		t.Fatalf("rated %d, resolved late %d: the reports would have nothing to show", rated, late)
 	}

@@ -20,11 +20,11 @@ func adminFixture(t *testing.T) (*repository.Store, *sqlx.DB, int64, int64, int6
 	db := pgtest.New(t)
 	var province, a, b int64
 	db.MustExec(`INSERT INTO units (code, name, level) VALUES ('tinh', 'Tỉnh', 'province')`)
-	db.Get(&province, "SELECT id FROM units WHERE code = 'tinh'")
+	pgtest.MustGet(t, db, &province, "SELECT id FROM units WHERE code = 'tinh'")
 	db.MustExec(`INSERT INTO units (code, name, level, parent_id) VALUES ('xa-a', 'Xã A', 'commune', $1),
 		('xa-b', 'Xã B', 'commune', $1)`, province)
-	db.Get(&a, "SELECT id FROM units WHERE code = 'xa-a'")
-	db.Get(&b, "SELECT id FROM units WHERE code = 'xa-b'")
+	pgtest.MustGet(t, db, &a, "SELECT id FROM units WHERE code = 'xa-a'")
+	pgtest.MustGet(t, db, &b, "SELECT id FROM units WHERE code = 'xa-b'")
 	for _, u := range []int64{a, b} {
 		db.MustExec(`INSERT INTO departments (unit_id, code, name, triage) VALUES ($1, 'van-phong', 'Văn phòng', true),
 			($1, 'kinh-te', 'Kinh tế', false)`, u)
@@ -39,7 +39,7 @@ func TestAdminStoreKeepsToTheScope(t *testing.T) {
 	adminA := domain.Scope{UserID: 1, Role: domain.RoleAdmin, UnitID: a}
 	leaderA := domain.Scope{UserID: 2, Role: domain.RoleLeader, UnitID: a}
 	var deptB int64
-	db.Get(&deptB, "SELECT id FROM departments WHERE unit_id = $1 AND code = 'kinh-te'", b)
+	pgtest.MustGet(t, db, &deptB, "SELECT id FROM departments WHERE unit_id = $1 AND code = 'kinh-te'", b)
 
 	if _, err := store.AdminListDepartments(ctx, leaderA, ""); domain.ErrorCode(err) != domain.EFORBIDDEN {
 		t.Errorf("a leader lists departments: %v", err)

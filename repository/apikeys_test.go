@@ -16,11 +16,11 @@ import (
 func keyUnits(t *testing.T, db *sqlx.DB) (province, a, b int64) {
 	t.Helper()
 	db.MustExec(`INSERT INTO units (code, name, level) VALUES ('tinh', 'Tỉnh', 'province')`)
-	db.Get(&province, "SELECT id FROM units WHERE code = 'tinh'")
+	pgtest.MustGet(t, db, &province, "SELECT id FROM units WHERE code = 'tinh'")
 	db.MustExec(`INSERT INTO units (code, name, level, parent_id) VALUES ('xa-a', 'Xã A', 'commune', $1),
 		('xa-b', 'Xã B', 'commune', $1)`, province)
-	db.Get(&a, "SELECT id FROM units WHERE code = 'xa-a'")
-	db.Get(&b, "SELECT id FROM units WHERE code = 'xa-b'")
+	pgtest.MustGet(t, db, &a, "SELECT id FROM units WHERE code = 'xa-a'")
+	pgtest.MustGet(t, db, &b, "SELECT id FROM units WHERE code = 'xa-b'")
 	return province, a, b
 }
 
@@ -64,7 +64,7 @@ func TestAPIKeysAreHashedScopedAndRevocable(t *testing.T) {
 	}
 
 	var stored []byte
-	db.Get(&stored, "SELECT key_hash FROM api_keys WHERE id = $1", anyKey.ID)
+	pgtest.MustGet(t, db, &stored, "SELECT key_hash FROM api_keys WHERE id = $1", anyKey.ID)
 	if string(stored) != string(domain.HashAPIKey(secret)) {
 		t.Fatal("the key is not stored as its SHA-256")
 	}

@@ -55,7 +55,7 @@ func TestChannelAccountLookupAndReplyProgress(t *testing.T) {
 		t.Errorf("another attempt's progress: %v", err)
 	}
 	var payload []byte
-	db.Get(&payload, `SELECT payload FROM outbox WHERE id = $1`, id)
+	pgtest.MustGet(t, db, &payload, `SELECT payload FROM outbox WHERE id = $1`, id)
 	var p struct {
 		Recipient string `json:"recipient"`
 		Sent      int    `json:"sent"`
@@ -110,7 +110,7 @@ func TestStoreInboundConcurrently(t *testing.T) {
 		t.Fatalf("outcomes %v over %d tickets", outcomes, len(tickets))
 	}
 	var phone string
-	db.Get(&phone, `SELECT citizen_phone FROM tickets WHERE channel = 'zalo'`)
+	pgtest.MustGet(t, db, &phone, `SELECT citizen_phone FROM tickets WHERE channel = 'zalo'`)
 	if phone != "0912345678" {
 		t.Errorf("phone %q", phone)
 	}

@@ -206,7 +206,7 @@ func TestWatchFollowsWorkingTimeAcrossWeekendAndHoliday(t *testing.T) {
 		t.Errorf("outbox %v", kinds)
 	}
 	var digestWaiting int
-	f.db.Get(&digestWaiting, `SELECT count(*) FROM notifications WHERE emailed_at IS NULL`)
+	pgtest.MustGet(t, f.db, &digestWaiting, `SELECT count(*) FROM notifications WHERE emailed_at IS NULL`)
 	if digestWaiting != 3 {
 		t.Errorf("%d notifications wait for the digest; want head2's 3", digestWaiting)
 	}
@@ -227,7 +227,7 @@ func TestWatchEscalatesTicketsNotAccepted(t *testing.T) {
 		t.Fatalf("timeline %v; want one escalation", got)
 	}
 	var kinds []string
-	f.db.Select(&kinds, `SELECT kind FROM notifications WHERE ticket_id = $1 ORDER BY user_id`, id)
+	pgtest.MustSelect(t, f.db, &kinds, `SELECT kind FROM notifications WHERE ticket_id = $1 ORDER BY user_id`, id)
 	if fmt.Sprint(kinds) != "[not_accepted not_accepted]" {
 		t.Errorf("notifications %v", kinds)
 	}
@@ -293,9 +293,9 @@ func TestKilledRunnerLeavesItsBatchToAnother(t *testing.T) {
 		t.Fatalf("a later run took %d more", n)
 	}
 	var events, notes, outbox int
-	f.db.Get(&events, `SELECT count(*) FROM ticket_events WHERE type = 'escalated'`)
-	f.db.Get(&notes, `SELECT count(*) FROM notifications`)
-	f.db.Get(&outbox, `SELECT count(*) FROM outbox`)
+	pgtest.MustGet(t, f.db, &events, `SELECT count(*) FROM ticket_events WHERE type = 'escalated'`)
+	pgtest.MustGet(t, f.db, &notes, `SELECT count(*) FROM notifications`)
+	pgtest.MustGet(t, f.db, &outbox, `SELECT count(*) FROM outbox`)
 	if events != 5 || notes != 10 || outbox != 5 {
 		t.Errorf("events %d, notifications %d, outbox %d; want 5, 10 (two heads each), 5 (e-mails to one head)",
 			events, notes, outbox)
@@ -377,7 +377,7 @@ func TestSendDigestsGroupsADayOnce(t *testing.T) {
 		t.Fatalf("digests %+v; want one for head2 with its two notices of the day", digests)
 	}
 	var outbox int
-	f.db.Get(&outbox, `SELECT count(*) FROM outbox`)
+	pgtest.MustGet(t, f.db, &outbox, `SELECT count(*) FROM outbox`)
 	if outbox != 1 {
 		t.Errorf("%d e-mails enqueued; want 1", outbox)
 	}

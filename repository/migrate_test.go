@@ -108,7 +108,7 @@ func TestMigrationFailureRollsBackThatStep(t *testing.T) {
 		t.Fatalf("applied %v, want [1 2]", applied)
 	}
 	var half bool
-	db.Get(&half, "SELECT to_regclass('half_done') IS NOT NULL")
+	pgtest.MustGet(t, db, &half, "SELECT to_regclass('half_done') IS NOT NULL")
 	if half {
 		t.Fatal("the failed migration left its table behind: not one transaction")
 	}

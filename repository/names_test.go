@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"caunoi/domain"
+	"caunoi/internal/pgtest"
 )
 
 // The queue names units, departments and categories from a cached table:
@@ -41,7 +42,7 @@ func TestQueueNamesFollowRenamesAndNewRows(t *testing.T) {
 	}
 
 	var dept int64
-	db.Get(&dept, "SELECT department_id FROM tickets WHERE id = $1", c.ID)
+	pgtest.MustGet(t, db, &dept, "SELECT department_id FROM tickets WHERE id = $1", c.ID)
 	name := "Văn phòng HĐND và UBND"
 	if _, err := store.AdminUpdateDepartment(ctx, admin, dept, domain.DepartmentPatch{Name: &name}); err != nil {
 		t.Fatal(err)

@@ -106,7 +106,7 @@ func TestChannelAddThenServe(t *testing.T) {
 	}
 	defer db.Close()
 	var enc []byte
-	db.Get(&enc, `SELECT secret_key_enc FROM channel_accounts WHERE platform = 'zalo'`)
+	pgtest.MustGet(t, db, &enc, `SELECT secret_key_enc FROM channel_accounts WHERE platform = 'zalo'`)
 	box, _ := secretbox.New(channelSecretKey)
 	if got, err := box.Open(enc, secretbox.AAD("zalo", "3886132808788086451", "secret_key")); err != nil || got != oaSecret ||
 		bytes.Contains(enc, []byte(oaSecret)) {

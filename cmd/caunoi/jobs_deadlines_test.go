@@ -106,7 +106,7 @@ func TestDeadlineNoticesArriveBySMTP(t *testing.T) {
 		}
 	}
 	var delivered int
-	db.Get(&delivered, `SELECT count(*) FROM ticket_events WHERE type = 'delivered'`)
+	pgtest.MustGet(t, db, &delivered, `SELECT count(*) FROM ticket_events WHERE type = 'delivered'`)
 	if delivered != 0 {
 		t.Errorf("%d delivered events: a staff e-mail is not a reply on the ticket", delivered)
 	}

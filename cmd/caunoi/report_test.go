@@ -184,7 +184,7 @@ func TestScheduledReportsOncePerUnitAndPeriod(t *testing.T) {
 		t.Errorf("archive:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	var received int
-	db.Get(&received, `SELECT (summary->>'received')::int FROM reports r JOIN units u ON u.id = r.unit_id
+	pgtest.MustGet(t, db, &received, `SELECT (summary->>'received')::int FROM reports r JOIN units u ON u.id = r.unit_id
 		WHERE u.code = 'phu-tho' AND period = 'month'`)
 	if received != 3 {
 		t.Errorf("the province's October report counts %d tickets, want 3", received)

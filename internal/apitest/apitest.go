@@ -263,3 +263,28 @@ func (e *Env) UserID(email string) int64 {
 // TrustLoopbackProxy trusts 127.0.0.1 as a proxy, so a test names the
 // client's address with an X-Forwarded-For header.
 func TrustLoopbackProxy(c *api.Config) { c.TrustedProxies = []string{"127.0.0.1"} }
+
+// MustGet runs a query for one row into dest, failing the test on error
+// (a failed query must never pass silently).
+func (e *Env) MustGet(dest any, query string, args ...any) {
+	e.T.Helper()
+	if err := e.DB.Get(dest, query, args...); err != nil {
+		e.T.Fatalf("%s: %v", query, err)
+	}
+}
+
+// MustExec runs a statement, failing the test on error.
+func (e *Env) MustExec(query string, args ...any) {
+	e.T.Helper()
+	if _, err := e.DB.Exec(query, args...); err != nil {
+		e.T.Fatalf("%s: %v", query, err)
+	}
+}
+
+// MustSelect runs a query for many rows into dest, failing the test on error.
+func (e *Env) MustSelect(dest any, query string, args ...any) {
+	e.T.Helper()
+	if err := e.DB.Select(dest, query, args...); err != nil {
+		e.T.Fatalf("%s: %v", query, err)
+	}
+}

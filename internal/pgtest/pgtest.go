@@ -250,3 +250,19 @@ func Drop(t testing.TB, name string) {
 		t.Logf("pgtest: drop %s: %v", name, err)
 	}
 }
+
+// MustGet runs a query for one row into dest, failing the test on error.
+func MustGet(t testing.TB, db *sqlx.DB, dest any, query string, args ...any) {
+	t.Helper()
+	if err := db.Get(dest, query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// MustSelect runs a query for many rows into dest, failing the test on error.
+func MustSelect(t testing.TB, db *sqlx.DB, dest any, query string, args ...any) {
+	t.Helper()
+	if err := db.Select(dest, query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
