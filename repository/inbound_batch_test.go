@@ -518,7 +518,7 @@ func TestInboundCallerLeavesAtItsDeadline(t *testing.T) {
 // fails as unavailable and nothing is stored.
 func TestInboundDatabaseGoneFailsTheFlush(t *testing.T) {
 	t.Parallel()
-	target := pgtest.NewURLFrom(t, "demo", func(ctx context.Context, db *sqlx.DB) error {
+	target := pgtest.NewURLFrom(t, demo.TemplateKey("intake", intakeNow), func(ctx context.Context, db *sqlx.DB) error {
 		return demo.SeedReference(ctx, repository.NewStore(db, nil), intakeNow)
 	})
 	direct, err := sqlx.Open("postgres", target)

@@ -29,7 +29,7 @@ var intakeNow = time.Date(2026, 11, 3, 9, 0, 0, 0, domain.VietnamLocation())
 
 func newIntakeEnv(t testing.TB) *intakeEnv {
 	t.Helper()
-	db, err := sqlx.Open("postgres", pgtest.NewURLFrom(t, "demo", func(ctx context.Context, db *sqlx.DB) error {
+	db, err := sqlx.Open("postgres", pgtest.NewURLFrom(t, demo.TemplateKey("intake", intakeNow), func(ctx context.Context, db *sqlx.DB) error {
 		return demo.SeedReference(ctx, repository.NewStore(db, nil), intakeNow)
 	}))
 	if err != nil {

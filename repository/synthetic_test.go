@@ -23,7 +23,7 @@ func demoReference(ctx context.Context, db *sqlx.DB) error {
 // data, and its database.
 func demoRefStore(t *testing.T) (*repository.Store, *sqlx.DB) {
 	t.Helper()
-	db, err := sqlx.Open("postgres", pgtest.NewURLFrom(t, "demoref", demoReference))
+	db, err := sqlx.Open("postgres", pgtest.NewURLFrom(t, demo.TemplateKey("reference", time.Now()), demoReference))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,12 +18,15 @@ import (
 	"caunoi/repository"
 )
 
+// demoRefNow is when the CLI tests' reference data is seeded.
+var demoRefNow = time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+
 func demoReference(ctx context.Context, db *sqlx.DB) error {
-	return demo.SeedReference(ctx, repository.NewStore(db, nil), time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC))
+	return demo.SeedReference(ctx, repository.NewStore(db, nil), demoRefNow)
 }
 
 func TestAPIKeyAddPrintsAKeyThatPostsOpen311Requests(t *testing.T) {
-	u := pgtest.NewURLFrom(t, "apikeycli", demoReference)
+	u := pgtest.NewURLFrom(t, demo.TemplateKey("cli", demoRefNow), demoReference)
 	vars := env(map[string]string{"DATABASE_URL": u})
 	apikey := func(args ...string) (string, error) {
 		var out bytes.Buffer

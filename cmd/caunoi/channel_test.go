@@ -16,6 +16,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"caunoi/demo"
 	"caunoi/internal/pgtest"
 	"caunoi/secretbox"
 )
@@ -39,7 +40,7 @@ func channelCmd(vars map[string]string, args ...string) (string, error) {
 }
 
 func TestChannelAddNeedsTheSecretKey(t *testing.T) {
-	u := pgtest.NewURLFrom(t, "channelcli", demoReference)
+	u := pgtest.NewURLFrom(t, demo.TemplateKey("cli", demoRefNow), demoReference)
 	token := writeTokenFile(t, "page-token", "EAAG-page-token\n")
 	for _, c := range []struct {
 		key, want string
@@ -76,7 +77,7 @@ func TestChannelAddNeedsTheSecretKey(t *testing.T) {
 // deliveries (checked with the stored secret key) and sends the staff's
 // replies through the configured API URL with the stored access token.
 func TestChannelAddThenServe(t *testing.T) {
-	u := pgtest.NewURLFrom(t, "channelcli", demoReference)
+	u := pgtest.NewURLFrom(t, demo.TemplateKey("cli", demoRefNow), demoReference)
 	vars := map[string]string{"DATABASE_URL": u, "CAUNOI_SECRET_KEY": channelSecretKey}
 	const oaToken = "zalo-oa-access-token-cli"
 	oaSecret := "test_zalo_oa_secret_key_XyZ123" // channels/testdata/SIGNATURES.txt

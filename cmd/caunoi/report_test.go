@@ -18,6 +18,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"caunoi/demo"
 	"caunoi/domain"
 	"caunoi/internal/pgtest"
 	"caunoi/reports"
@@ -53,7 +54,7 @@ func reportTickets(t *testing.T, db *sqlx.DB) {
 }
 
 func TestReportCommand(t *testing.T) {
-	u := pgtest.NewURLFrom(t, "reportcli", demoReference)
+	u := pgtest.NewURLFrom(t, demo.TemplateKey("cli", demoRefNow), demoReference)
 	db, err := sqlx.Open("postgres", u)
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +117,7 @@ func TestReportCommand(t *testing.T) {
 }
 
 func TestScheduledReportsOncePerUnitAndPeriod(t *testing.T) {
-	u := pgtest.NewURLFrom(t, "reportcli", demoReference)
+	u := pgtest.NewURLFrom(t, demo.TemplateKey("cli", demoRefNow), demoReference)
 	db, err := sqlx.Open("postgres", u)
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +212,7 @@ func benchTickets() int {
 func benchStore(b *testing.B) (*repository.Store, int) {
 	b.Helper()
 	n := benchTickets()
-	u := pgtest.NewURLFrom(b, fmt.Sprintf("reportbench%d", n), func(ctx context.Context, db *sqlx.DB) error {
+	u := pgtest.NewURLFrom(b, demo.TemplateKey(fmt.Sprintf("reportbench%d", n), time.Now()), func(ctx context.Context, db *sqlx.DB) error {
 		if err := demoReference(ctx, db); err != nil {
 			return err
 		}

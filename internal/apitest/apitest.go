@@ -90,7 +90,7 @@ func fillDemo(ctx context.Context, db *sqlx.DB) error {
 // New starts the real handler on a fresh database with the demo's reference data.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	db, err := sqlx.Open("postgres", pgtest.NewURLFrom(t, "demo", fillDemo))
+	db, err := sqlx.Open("postgres", pgtest.NewURLFrom(t, demo.TemplateKey("apitest", demoYear), fillDemo))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,8 +80,8 @@ func templateName() (string, error) {
 // Prepare loads data into a freshly migrated template database.
 type Prepare func(ctx context.Context, db *sqlx.DB) error
 
-// prepare creates the migrated template (with what fill loads, under the
-// name suffix) once per process; an advisory lock keeps test binaries of
+// prepare creates the migrated template (with what fill loads, named after
+// the hash of the key suffix) once per process; an advisory lock keeps test binaries of
 // other packages, running at the same time, from creating it twice.
 func prepare(ctx context.Context, suffix string, fill Prepare) (string, error) {
 	name, err := templateName()
@@ -89,7 +89,8 @@ func prepare(ctx context.Context, suffix string, fill Prepare) (string, error) {
 		return "", err
 	}
 	if suffix != "" {
-		name += "_" + suffix
+		sum := sha256.Sum256([]byte(suffix))
+		name += "_" + hex.EncodeToString(sum[:])[:12]
 	}
 	admin, err := sqlx.Open("postgres", AdminURL())
 	if err != nil {
@@ -167,9 +168,14 @@ func NewURL(t testing.TB) string {
 	return NewURLFrom(t, "", nil)
 }
 
-// NewURLFrom is NewURL with data: the template named by suffix is filled
-// once per schema by fill, and each test gets a clone of it.
-func NewURLFrom(t testing.TB, suffix string, fill Prepare) string {
+// NewURLFrom is NewURL with data: the template keyed by key is filled once
+// per schema by fill, and each test gets a clone of it. The key must name
+// everything fill writes, the code and data that write it included (for
+// the demo's: demo.TemplateKey), so that a changed fill never runs against
+// an old template: two fills with one key share a template, whichever made
+// it first.
+func NewURLFrom(t testing.TB, key string, fill Prepare) string {
+	suffix := key
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -1,0 +1,40 @@
+package demo
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"strings"
+	"time"
+
+	"caunoi/repository"
+)
+
+//go:embed *.go
+var sources embed.FS
+
+// Fingerprint is a hash of the demo's data and seeding code (this
+// package's files) and of the repository's seeding code: it changes
+// whenever what SeedReference writes may.
+func Fingerprint() string {
+	h := sha256.New()
+	names, _ := fs.Glob(sources, "*.go") // cannot fail: the pattern is valid
+	for _, n := range names {
+		if strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		b, _ := sources.ReadFile(n) // cannot fail: embedded
+		h.Write([]byte(n))
+		h.Write(b)
+	}
+	h.Write([]byte(repository.SeedFingerprint()))
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// TemplateKey is the key of a test database template that what fills with
+// SeedReference at now (pgtest.NewURLFrom): the day and the Fingerprint
+// are in it, so a template filled by other code, data or day is never used.
+func TemplateKey(what string, now time.Time) string {
+	return what + "/" + now.UTC().Format("2006-01-02") + "/" + Fingerprint()
+}
