@@ -165,12 +165,12 @@ func TestReportSummaryFigures(t *testing.T) {
 	if len(s.OverdueList) != 2 || s.OverdueList[0].TrackingCode != "RPT-T08" || s.OverdueList[1].TrackingCode != "RPT-T05" {
 		t.Errorf("overdue list %+v", s.OverdueList)
 	}
-	// The previous period has the same 31 days: 31 August to 30 September.
+	// A calendar month compares with the calendar month before: September.
 	p := s.Previous
-	if p == nil || p.From != "2026-08-31" || p.To != "2026-09-30" {
+	if p == nil || p.From != "2026-09-01" || p.To != "2026-09-30" {
 		t.Fatalf("previous %+v", p)
 	}
-	checkFigures(t, "previous", *p, expect(at("08-31 00:00"), start, now, xl).fig)
+	checkFigures(t, "previous", *p, expect(at("09-01 00:00"), start, now, xl).fig)
 	if p.Received != 2 || p.Open != 1 || p.Overdue != 1 || p.Resolved != 0 {
 		t.Errorf("previous by hand: %+v", p)
 	}

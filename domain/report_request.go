@@ -128,11 +128,27 @@ func PeriodDays(from, to time.Time) int {
 	return int(b.Sub(a).Hours()/24) + 1
 }
 
-// PreviousPeriod returns the period of the same number of days just before
-// from..to.
+// PreviousPeriod returns the period a report of from..to compares with:
+// for whole calendar months (a month, a quarter, a half or a whole year:
+// from the 1st to the last day of a month) the same number of calendar
+// months just before (November with October, Q3 with Q2, January with the
+// December before); for any other period the same number of days just
+// before.
 func PreviousPeriod(from, to time.Time) (time.Time, time.Time) {
+	if months, ok := wholeMonths(from, to); ok {
+		return from.AddDate(0, -months, 0), from.AddDate(0, 0, -1)
+	}
 	n := PeriodDays(from, to)
 	return from.AddDate(0, 0, -n), from.AddDate(0, 0, -1)
+}
+
+// wholeMonths returns how many calendar months from..to spans when it runs
+// from the first day of a month to the last day of a month.
+func wholeMonths(from, to time.Time) (int, bool) {
+	if from.Day() != 1 || to.AddDate(0, 0, 1).Day() != 1 || to.Before(from) {
+		return 0, false
+	}
+	return (to.Year()-from.Year())*12 + int(to.Month()) - int(from.Month()) + 1, true
 }
 
 // LastCompletedPeriod returns the latest week (Monday to Sunday), month or

@@ -258,7 +258,7 @@ func TestReportSummaryCountsEveryWayATicketEnters(t *testing.T) {
 	ctx := context.Background()
 	october := domain.ReportRequest{From: reportAt("10-01 00:00"), To: reportAt("10-31 00:00")}
 	start, end := reportAt("10-01 00:00"), reportAt("11-01 00:00")
-	prevStart := reportAt("08-31 00:00")
+	prevStart := reportAt("09-01 00:00") // October compares with September
 	kinhTe := depts["kinh-te"]
 
 	for _, c := range []struct {
@@ -286,7 +286,7 @@ func TestReportSummaryCountsEveryWayATicketEnters(t *testing.T) {
 				t.Fatalf("the fixture leaves %s without tickets: %+v", c.name, want.fig)
 			}
 			checkReportFigures(t, "october", s.Figures, want.fig)
-			if s.Previous == nil || s.Previous.From != "2026-08-31" || s.Previous.To != "2026-09-30" {
+			if s.Previous == nil || s.Previous.From != "2026-09-01" || s.Previous.To != "2026-09-30" {
 				t.Fatalf("previous period %+v", s.Previous)
 			}
 			checkReportFigures(t, "previous", *s.Previous, reportExpect(prevStart, start, now, c.keep).fig)
