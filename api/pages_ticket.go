@@ -21,8 +21,23 @@ func (p *pages) pageTicketID(c *gin.Context) (int64, bool) {
 	return id, ok
 }
 
-// ticketPage handles GET /staff/tickets/{id}: out of scope is 404.
+// ticketPage handles GET /staff/tickets/{id}: out of scope is 404. A
+// tracking code in place of the id (any case, with or without its dash)
+// goes to that ticket's page.
 func (p *pages) ticketPage(c *gin.Context) {
+	if _, isID := pathID(c); !isID {
+		if code, err := domain.ParseTrackingCode(c.Param("id")); err == nil {
+			id, err := p.store.TicketIDByCode(c.Request.Context(), scopeOf(c), code)
+			if err == nil {
+				c.Redirect(http.StatusSeeOther, "/staff/tickets/"+strconv.FormatInt(id, 10))
+				return
+			}
+			if !domain.IsNotFound(err) {
+				p.pageError(c, err)
+				return
+			}
+		}
+	}
 	id, ok := p.pageTicketID(c)
 	if !ok {
 		return

@@ -43,6 +43,7 @@ type Store interface {
 
 	ListTickets(ctx context.Context, sc domain.Scope, f domain.TicketFilter) ([]domain.TicketItem, *domain.Cursor, error)
 	TicketDetail(ctx context.Context, sc domain.Scope, id int64) (domain.TicketDetail, error)
+	TicketIDByCode(ctx context.Context, sc domain.Scope, code string) (int64, error)
 	UpdateTicket(ctx context.Context, sc domain.Scope, id int64, u domain.TicketUpdate) error
 	ChangeStatus(ctx context.Context, sc domain.Scope, id int64, to domain.Status, note string) (domain.Status, error)
 	AddReply(ctx context.Context, sc domain.Scope, id int64, body string) (domain.ReplyResult, error)

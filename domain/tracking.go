@@ -76,3 +76,31 @@ func ParseTrackingCode(s string) (string, error) {
 	}
 	return string(code), nil
 }
+
+// trackingTail is the length of a code's part after the dash, the part a
+// citizen most often reads out alone.
+const trackingTail = trackingLen - trackingHead
+
+// TrackingSearch reads a staff search as a tracking code: code is the
+// canonical code when q is one (any case, with or without the dash);
+// else tail is q's five characters when they can be a code's part after
+// the dash (its search then matches that too). Both are "" for other text.
+func TrackingSearch(q string) (code, tail string) {
+	q = strings.TrimSpace(q)
+	if c, err := ParseTrackingCode(q); err == nil {
+		return c, ""
+	}
+	if len(q) != trackingTail {
+		return "", ""
+	}
+	b := []byte(strings.ToUpper(q))
+	for i, r := range b {
+		if r == 'U' {
+			b[i] = 'V'
+		}
+		if !strings.ContainsRune(TrackingAlphabet, rune(b[i])) {
+			return "", ""
+		}
+	}
+	return "", string(b)
+}

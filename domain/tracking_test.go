@@ -93,3 +93,21 @@ func BenchmarkNewTrackingCode(b *testing.B) {
 		NewTrackingCode()
 	}
 }
+
+func TestTrackingSearch(t *testing.T) {
+	for _, c := range []struct{ q, code, tail string }{
+		{"HGPV-3F9XA", "HGPV-3F9XA", ""},
+		{"hgpv3f9xa", "HGPV-3F9XA", ""},
+		{" hgpv-3f9xa ", "HGPV-3F9XA", ""},
+		{"3F9XA", "", "3F9XA"},
+		{"3f9xa", "", "3F9XA"},
+		{"đèn hỏng", "", ""},
+		{"HONGX", "", ""}, // O is not in the alphabet: a word, not a code
+		{"3F9X", "", ""},
+	} {
+		code, tail := TrackingSearch(c.q)
+		if code != c.code || tail != c.tail {
+			t.Errorf("TrackingSearch(%q) = %q, %q; want %q, %q", c.q, code, tail, c.code, c.tail)
+		}
+	}
+}

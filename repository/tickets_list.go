@@ -73,7 +73,8 @@ func searchQuery(s string) string {
 
 // filters adds the queue's filters but for statuses and paging: unit,
 // department and category by code, kind, channel, assignee, overdue and the
-// folded full-text search.
+// search: a tracking code (or its part after the dash), else the folded
+// full text.
 func (q *query) filters(f domain.TicketFilter, now time.Time) {
 	if f.Unit != "" {
 		q.where("t.unit_id = (SELECT id FROM units WHERE code = " + q.arg(f.Unit) + ")")
@@ -96,9 +97,31 @@ func (q *query) filters(f domain.TicketFilter, now time.Time) {
 	if f.Overdue {
 		q.where("t.due_at < " + q.arg(now) + " AND " + sqlRunning)
 	}
-	if tsq := searchQuery(f.Query); tsq != "" {
+	code, tail := domain.TrackingSearch(f.Query)
+	tsq := searchQuery(f.Query)
+	switch {
+	case code != "": // the code a citizen reads out finds their ticket, whatever else matches
+		q.where("t.tracking_code = " + q.arg(code))
+	case tail != "" && tsq != "":
+		q.where("(t.search_vector @@ to_tsquery('simple', " + q.arg(tsq) + ") OR right(t.tracking_code, 5) = " +
+			q.arg(tail) + ")")
+	case tail != "":
+		q.where("right(t.tracking_code, 5) = " + q.arg(tail))
+	case tsq != "":
 		q.where("t.search_vector @@ to_tsquery('simple', " + q.arg(tsq) + ")")
 	}
+}
+
+// TicketIDByCode returns the id of the ticket with that tracking code
+// (canonical) within sc, or not_found: staff open a ticket by the code a
+// citizen reads out.
+func (s *Store) TicketIDByCode(ctx context.Context, sc domain.Scope, code string) (int64, error) {
+	var q query
+	q.where("t.tracking_code = " + q.arg(code))
+	q.scope(sc, "t")
+	var id int64
+	err := s.db.GetContext(ctx, &id, `SELECT t.id FROM tickets t WHERE `+q.clause(), q.args...)
+	return id, mapError(err, "phản ánh|ticket")
 }
 
 type itemRow struct {
