@@ -168,17 +168,6 @@ func (p *pages) submitForm(c *gin.Context) {
 		p.render(c, http.StatusBadRequest, "form", pg)
 		return
 	}
-	switch p.checkStamp(f.Get("stamp"), pg.CSRF, p.cfg.Now()) {
-	case stampTooFast:
-		logFrom(c).Info("feedback form: sent too fast; nothing stored")
-		pg.Alert = pg.T("form.too_fast")
-		p.render(c, http.StatusBadRequest, "form", pg)
-		return
-	case stampStale:
-		pg.Alert = pg.T("form.expired")
-		p.render(c, http.StatusBadRequest, "form", pg)
-		return
-	}
 	in.Unit = cat.Unit.Code
 	in.Channel = domain.ChannelWeb
 	photo, photoType, photoName, photoErr := readPhoto(c)
@@ -200,8 +189,19 @@ func (p *pages) submitForm(c *gin.Context) {
 			}
 		}
 	}
-	if len(fields) > 0 || photoErr != "" {
+	if len(fields) > 0 || photoErr != "" { // what the citizen must mend comes first: the time stamp is for robots
 		p.formErrors(c, pg, fields, photoErr)
+		return
+	}
+	switch p.checkStamp(f.Get("stamp"), pg.CSRF, p.cfg.Now()) {
+	case stampTooFast:
+		logFrom(c).Info("feedback form: sent too fast; nothing stored")
+		pg.Alert = pg.T("form.too_fast")
+		p.render(c, http.StatusBadRequest, "form", pg)
+		return
+	case stampStale:
+		pg.Alert = pg.T("form.expired")
+		p.render(c, http.StatusBadRequest, "form", pg)
 		return
 	}
 	created, err := p.intake(c, in, domain.NewTicket{Channel: domain.ChannelWeb})

@@ -27,6 +27,7 @@ const (
 	ctxPageUser       = "caunoi.page_user"
 	loginPath         = "/staff/login"
 	staffHome         = "/staff"
+	leaderHome        = "/leader"
 )
 
 // staffUserOf returns the signed-in staff member set by staffSession, or nil.
@@ -138,8 +139,8 @@ func (p *pages) staffSession(c *gin.Context) {
 
 // loginForm handles GET /staff/login.
 func (p *pages) loginForm(c *gin.Context) {
-	if _, state := p.sessionScope(c); state == signedIn {
-		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next"), staffHome))
+	if sc, state := p.sessionScope(c); state == signedIn {
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next"), homeOf(sc.Role)))
 		return
 	}
 	pg := p.page(c, "login.title")
@@ -148,14 +149,14 @@ func (p *pages) loginForm(c *gin.Context) {
 }
 
 // loginSubmit handles POST /staff/login: the same checks and throttle as
-// the API's sign-in; on success the session cookies and on to the queue (or
-// the page asked for), on failure the form again with the message.
+// the API's sign-in; on success the session cookies and on to the page
+// asked for, else the role's home (homeOf), on failure the form again with the message.
 func (p *pages) loginSubmit(c *gin.Context) {
 	if !p.checkPageCSRF(c) {
 		return
 	}
 	email := c.PostForm("email")
-	pair, _, err := p.signIn(c, email, c.PostForm("password"))
+	pair, user, err := p.signIn(c, email, c.PostForm("password"))
 	if err != nil {
 		de := toDomain(err)
 		status, known := statusOf[de.Code]
@@ -173,7 +174,16 @@ func (p *pages) loginSubmit(c *gin.Context) {
 	}
 	p.setSession(c, pair.AccessToken, pair.RefreshToken)
 	p.setCookie(c, csrfCookie, auth.NewCSRFToken(), "/", 0, false)
-	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next"), staffHome))
+	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next"), homeOf(user.Role)))
+}
+
+// homeOf is where a sign-in without a page to return to lands: the leader
+// on the dashboard, everyone else on the queue.
+func homeOf(r domain.Role) string {
+	if r == domain.RoleLeader {
+		return leaderHome
+	}
+	return staffHome
 }
 
 // logoutSubmit handles POST /staff/logout: the session ends (its refresh

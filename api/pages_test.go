@@ -297,6 +297,13 @@ func TestBotsAreStoppedByTheHoneypotAndTheFillTime(t *testing.T) {
 		t.Fatalf("too fast: %d %s", r.Status, r.Body)
 	}
 
+	// An empty body sent at once is told what to mend, not that it was fast.
+	empty := url.Values{"csrf_token": {pg.hidden("csrf_token")}, "stamp": {pg.hidden("stamp")}, "body": {"  "}}
+	if r := b.post("/u/xuan-lung", empty); r.Status != 400 || strings.Contains(r.Body, "Biểu mẫu được gửi quá nhanh") ||
+		!strings.Contains(r.Body, `aria-invalid="true"`) {
+		t.Fatalf("an empty body: %d %s", r.Status, r.Body)
+	}
+
 	form.Set("stamp", "1700000000.00000000000000000000000000000000")
 	if r := b.post("/u/xuan-lung", form); r.Status != 400 || !strings.Contains(r.Body, "Biểu mẫu đã mở quá lâu") {
 		t.Fatalf("forged stamp: %d %s", r.Status, r.Body)
