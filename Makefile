@@ -11,7 +11,7 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/caunoi
 
 # Builds, finds or starts PostgreSQL, migrates, seeds the demo data and serves
-# on http://localhost:8080. Demo secrets are generated once into .data/dev.env.
+# on CAUNOI_ADDR (http://localhost:8080 by default). Demo secrets are generated once into .data/dev.env.
 run: build
 	@set -euo pipefail; \
 	url=$$(scripts/db.sh app); \
@@ -27,8 +27,11 @@ run: build
 	$(BIN) migrate; \
 	$(BIN) seed --demo; \
 	echo; \
-	echo "Cầu Nối is starting on http://localhost:8080"; \
-	echo "  citizens: http://localhost:8080/        staff: http://localhost:8080/staff"; \
+	addr=$${CAUNOI_ADDR:-:8080}; host=$${addr%:*}; port=$${addr##*:}; \
+	case "$$host" in ""|0.0.0.0|"[::]") host=localhost;; esac; \
+	base=$${CAUNOI_PUBLIC_URL:-http://$$host:$$port}; base=$${base%/}; \
+	echo "Cầu Nối is starting on $$base (listening on $$addr)"; \
+	echo "  citizens: $$base/        staff: $$base/staff"; \
 	echo "  demo sign-ins (password caunoi-demo): admin@demo.caunoi.vn, leader@demo.caunoi.vn,"; \
 	echo "  head.kinhte@demo.caunoi.vn, staff.kinhte@demo.caunoi.vn, staff.vhxh@demo.caunoi.vn"; \
 	echo; \

@@ -20,10 +20,19 @@ p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path='/' + sys.argv[2
 PY
 }
 
+# psql -w: never ask for a password (a server that wants one fails at once
+# with its message instead of waiting on a prompt nobody sees).
 ensure_db() { # ensure_db ADMIN_URL NAME
-  if ! psql "$1" -tAc "SELECT 1 FROM pg_database WHERE datname='$2'" | grep -q 1; then
-    psql "$1" -qc "CREATE DATABASE $2" >/dev/null && say "created database $2"
+  if ! psql -w "$1" -tAc "SELECT 1 FROM pg_database WHERE datname='$2'" | grep -q 1; then
+    psql -w "$1" -qc "CREATE DATABASE \"$2\"" >/dev/null && say "created database $2"
   fi
+}
+
+db_name() { # db_name URL: the database a URL names
+  python3 - "$1" <<'PY' 2>/dev/null || echo "$1" | sed -E 's#^[^/]*//[^/]*/([^?]*).*#\1#'
+import sys, urllib.parse as u
+print(u.unquote(u.urlsplit(sys.argv[1]).path.lstrip('/')))
+PY
 }
 
 emit() { # emit ADMIN_URL
@@ -32,12 +41,25 @@ emit() { # emit ADMIN_URL
 
 if [ -n "${DATABASE_URL:-}" ]; then
   say "using DATABASE_URL"
-  if [ "$mode" = admin ]; then with_db "$DATABASE_URL" postgres; else echo "$DATABASE_URL"; fi
+  if [ "$mode" = admin ]; then with_db "$DATABASE_URL" postgres; exit 0; fi
+  # The database it names is created when the server has none of that name
+  # (make run on a fresh server); when that cannot be done, say what to do.
+  name=$(db_name "$DATABASE_URL")
+  if command -v psql >/dev/null && [ -n "$name" ] && ! psql -w "$DATABASE_URL" -tAc 'SELECT 1' >/dev/null 2>&1; then
+    admin=$(with_db "$DATABASE_URL" postgres)
+    if psql -w "$admin" -tAc 'SELECT 1' >/dev/null 2>&1; then
+      ensure_db "$admin" "$name" || { say "cannot create database $name on that server: create it (createdb $name) or grant CREATEDB"; exit 1; }
+    else
+      say "cannot reach the server of DATABASE_URL ($(psql -w "$admin" -tAc 'SELECT 1' 2>&1 | head -1)); check the host, port, user and password"
+      exit 1
+    fi
+  fi
+  echo "$DATABASE_URL"
   exit 0
 fi
 
 local_url=${CAUNOI_LOCAL_PG_URL:-"postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"}
-if command -v psql >/dev/null && psql "$local_url" -tAc 'SELECT 1' >/dev/null 2>&1; then
+if command -v psql >/dev/null && psql -w "$local_url" -tAc 'SELECT 1' >/dev/null 2>&1; then
   say "using the PostgreSQL server on 127.0.0.1:5432 (user postgres)"
   emit "$local_url"
   exit 0

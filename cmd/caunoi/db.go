@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"caunoi"
 	"caunoi/repository"
@@ -17,6 +19,11 @@ func openDB(ctx context.Context, cfg Config) (*sqlx.DB, error) {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
 	db, err := repository.Open(ctx, cfg.DatabaseURL)
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "3D000" { // invalid_catalog_name: the server is there, the database is not
+		return nil, fmt.Errorf("the server at %s has no such database (%v): create it (`createdb NAME` as a user allowed to), or run `make run`, which creates it",
+			redactURL(cfg.DatabaseURL), err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot reach the database at %s (%v); set DATABASE_URL to a running PostgreSQL, or use `make run`, which finds or starts one",
 			redactURL(cfg.DatabaseURL), err)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net"
@@ -112,6 +113,16 @@ func TestConfigErrorsAreOneClearLine(t *testing.T) {
 			"DATABASE_URL": "postgres://postgres@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"},
 			"cannot reach the database at postgres://postgres@127.0.0.1:1/x"},
 	}
+	// With a server at hand (as in CI), a URL naming a database it lacks.
+	if missing, err := pgtest.WithDatabase(pgtest.AdminURL(), "caunoi_no_such_database"); err == nil && serverUp() {
+		admin := missing
+		cases = append(cases, struct {
+			name string
+			env  map[string]string
+			want string
+		}{"a server without the database", map[string]string{"CAUNOI_JWT_SECRET": testSecret, "DATABASE_URL": admin},
+			"has no such database"})
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
@@ -128,6 +139,18 @@ func TestConfigErrorsAreOneClearLine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// serverUp reports whether the tests' PostgreSQL answers.
+func serverUp() bool {
+	db, err := sql.Open("postgres", pgtest.AdminURL())
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	return db.PingContext(ctx) == nil
 }
 
 // CAUNOI_DEBUG_ADDR serves Go's profiles on its own loopback listener,
