@@ -83,6 +83,7 @@ func (p *pages) loadDashboard(c *gin.Context) (*web.Page, bool) {
 		return nil, false
 	}
 	body.Overdue = overdue
+	body.ManyUnits = this.UnitLevel == domain.LevelProvince
 	archive, _, err := p.store.ListReports(ctx, sc, domain.ArchiveFilter{Limit: 24})
 	if err != nil {
 		p.pageError(c, err)

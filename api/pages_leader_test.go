@@ -197,3 +197,30 @@ func TestOverdueCitizenTextWithHTMLRendersAsTextOnTheDashboard(t *testing.T) {
 		t.Fatalf("overdue title not escaped: %s", pg.Body)
 	}
 }
+
+// On a province's dashboard the overdue list says which commune each
+// ticket is of; a commune's does not repeat its own name.
+func TestTheProvinceOverdueListNamesTheCommune(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	_, code := newTicket(t, e, "xuan-lung", "Đèn đường trước chợ bị hỏng nhiều ngày")
+	e.Clock.Advance(30 * 24 * time.Hour) // well past its due time
+	var unitName string
+	e.MustGet(&unitName, "SELECT name FROM units WHERE code = 'xuan-lung'")
+	for _, c := range []struct {
+		who    string
+		column bool
+	}{{apitest.Admin, true}, {apitest.Leader, false}} {
+		b := newBrowser(t, e)
+		b.signIn(c.who)
+		pg := b.get("/leader")
+		if pg.Status != 200 || !strings.Contains(pg.Body, code) {
+			t.Fatalf("%s: %d, overdue %s listed: %v", c.who, pg.Status, code, strings.Contains(pg.Body, code))
+		}
+		row := pg.Body[strings.Index(pg.Body, code):]
+		row = row[:strings.Index(row, "</tr>")]
+		if got := strings.Contains(pg.Body, `<th scope="col">Xã, phường</th>`) && strings.Contains(row, "<td>"+unitName+"</td>"); got != c.column {
+			t.Errorf("%s: commune column %v, want %v: %s", c.who, got, c.column, row)
+		}
+	}
+}

@@ -162,6 +162,7 @@ type TicketItem struct {
 	Kind           Kind
 	Channel        Channel
 	UnitCode       string
+	UnitName       string
 	CategoryCode   string
 	CategoryName   string
 	DepartmentCode string

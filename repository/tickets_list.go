@@ -200,6 +200,7 @@ func (s *Store) items(ctx context.Context, rows []itemRow, now time.Time) ([]dom
 		cat, dept := names.categories[r.CategoryID.Int64], names.departments[r.DepartmentID.Int64]
 		items[i] = domain.TicketItem{ID: r.ID, TrackingCode: r.TrackingCode, Title: title, Status: st,
 			Kind: domain.Kind(r.Kind), Channel: domain.Channel(r.Channel), UnitCode: names.units[r.UnitID].Code,
+			UnitName:     names.units[r.UnitID].Name,
 			CategoryCode: cat.Code, CategoryName: cat.Name, DepartmentCode: dept.Code, DepartmentName: dept.Name,
 			AssigneeID: nullID(r.AssigneeID), AssigneeName: r.AssigneeName.String,
 			CreatedAt: r.CreatedAt, DueAt: r.DueAt,

@@ -282,6 +282,7 @@ var texts = map[string][2]string{
 	"leader.bydept":          {"Theo phòng ban (tháng này)", "By department (this month)"},
 	"leader.bychannel":       {"Theo kênh tiếp nhận (tháng này)", "By channel (this month)"},
 	"leader.overdue":         {"Phản ánh quá hạn", "Overdue tickets"},
+	"leader.unit":            {"Xã, phường", "Commune"},
 	"leader.overdue.none":    {"Không có phản ánh quá hạn.", "No overdue tickets."},
 	"leader.archive":         {"Báo cáo đã lập", "Report archive"},
 	"leader.archive.none":    {"Chưa có báo cáo nào.", "No reports yet."},

@@ -15,6 +15,7 @@ type LeaderBody struct {
 	Department string          // a head's department, "" for the whole unit
 	Chart      Chart
 	Overdue    []domain.TicketItem
+	ManyUnits  bool // the dashboard spans several communes: the overdue list names each ticket's
 	Reports    []domain.ArchivedReport
 	Headers    []string // the PDF's letterheads to choose from
 	DefFrom    string   // the form's default period (YYYY-MM-DD)
