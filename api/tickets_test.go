@@ -482,3 +482,60 @@ func TestHostileFilterValuesAreRefusedNotFailed(t *testing.T) {
 		}
 	}
 }
+
+// Whoever of the department answers or resolves a ticket without a handler
+// becomes its handler; never on a denunciation, and never an admin.
+func TestWhoAnswersAnUnhandledTicketHandlesIt(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	assignee := func(id int64) int64 {
+		var a int64
+		e.MustGet(&a, "SELECT coalesce(assignee_id, 0) FROM tickets WHERE id = $1", id)
+		return a
+	}
+	reply := func(who string, id int64) {
+		t.Helper()
+		if r := e.As(who, "POST", fmt.Sprintf("/api/v1/tickets/%d/replies", id), map[string]any{"body": "Xã đã tiếp nhận và sẽ kiểm tra."}); r.Status != 201 {
+			t.Fatalf("reply as %s: %d %s", who, r.Status, r.Body)
+		}
+	}
+	a, _ := newTicket(t, e, "xuan-lung", "Đèn đường trước nhà văn hóa thôn Đông bị hỏng")
+	reply(apitest.StaffKT, a)
+	if got := assignee(a); got != e.UserID(apitest.StaffKT) {
+		t.Fatalf("after staff.kinhte's reply the handler is %d", got)
+	}
+	var because string
+	e.MustGet(&because, `SELECT data->>'because' FROM ticket_events WHERE ticket_id = $1 AND type = 'assigned'`, a)
+	if because != "reply" {
+		t.Errorf("the timeline says %q", because)
+	}
+	reply(apitest.HeadKinhTe, a) // a handler stays the handler
+	if got := assignee(a); got != e.UserID(apitest.StaffKT) {
+		t.Fatalf("the head's reply took the ticket from its handler: %d", got)
+	}
+
+	b, _ := newTicket(t, e, "xuan-lung", "Đường thôn Tây có nhiều ổ gà")
+	if r := e.As(apitest.HeadKinhTe, "POST", fmt.Sprintf("/api/v1/tickets/%d/status", b), map[string]any{"status": "in_progress"}); r.Status != 200 {
+		t.Fatalf("start: %d %s", r.Status, r.Body)
+	}
+	if got := assignee(b); got != 0 {
+		t.Fatalf("starting work made %d the handler", got)
+	}
+	if r := e.As(apitest.HeadKinhTe, "POST", fmt.Sprintf("/api/v1/tickets/%d/status", b), map[string]any{"status": "resolved", "note": "Đã vá đường"}); r.Status != 200 {
+		t.Fatalf("resolve: %d %s", r.Status, r.Body)
+	}
+	if got := assignee(b); got != e.UserID(apitest.HeadKinhTe) {
+		t.Fatalf("after the head resolved it the handler is %d", got)
+	}
+
+	c, _ := newTicket(t, e, "xuan-lung", "Rác thải ở chợ chưa được thu gom")
+	reply(apitest.Admin, c)
+	if got := assignee(c); got != 0 {
+		t.Fatalf("an admin's reply made %d the handler", got)
+	}
+	d, _ := fileDenunciation(t, e)
+	reply(apitest.StaffKT, d)
+	if got := assignee(d); got != 0 {
+		t.Fatalf("a reply made staff the handler of a denunciation: %d", got)
+	}
+}

@@ -210,6 +210,25 @@ func (s *Store) staffAction(ctx context.Context, sc domain.Scope, id int64, a do
 	})
 }
 
+// takeUnhandled makes the caller the handler of a ticket that has none when
+// they answer or resolve it, so that the ticket says who did the work: a
+// head or staff member of its department, and never on a complaint or a
+// denunciation (whose handler the head or the leader chooses). It returns
+// whether it did, in the caller's transaction.
+func takeUnhandled(ctx context.Context, tx *sqlx.Tx, sc domain.Scope, w workTicket, because string, now time.Time) (bool, error) {
+	if w.AssigneeID != nil || (sc.Role != domain.RoleHead && sc.Role != domain.RoleStaff) ||
+		sc.DepartmentID == nil || w.DepartmentID == nil || *sc.DepartmentID != *w.DepartmentID ||
+		!domain.MayAssign(sc, w.ref(), sc.UserID) {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET assignee_id = $2 WHERE id = $1`, w.ID, sc.UserID); err != nil {
+		return false, mapError(err, "")
+	}
+	_, err := addEvent(ctx, tx, w.ID, domain.EventAssigned, actor(sc), "", false,
+		map[string]any{"assignee_id": sc.UserID, "because": because}, now)
+	return err == nil, err
+}
+
 func actor(sc domain.Scope) *int64 {
 	id := sc.UserID
 	return &id
@@ -251,6 +270,11 @@ func (s *Store) ChangeStatus(ctx context.Context, sc domain.Scope, id int64, to 
 		}
 		if to == domain.StatusWaitingCitizen {
 			paused = &now
+		}
+		if to == domain.StatusResolved {
+			if _, err := takeUnhandled(ctx, tx, sc, w, "resolve", now); err != nil {
+				return err
+			}
 		}
 		set := `status = $2, due_at = $3, paused_at = $4, updated_at = $5`
 		switch to {

@@ -14,7 +14,8 @@ import (
 // AddReply adds a public answer, shown to the citizen and, for tickets from
 // Facebook or Zalo within the platform's window, queued for sending there in
 // the same transaction. The first reply is the first response; a reply
-// moves a new or assigned ticket to in_progress.
+// moves a new or assigned ticket to in_progress, and makes a head or staff
+// member who answers a ticket without a handler its handler (takeUnhandled).
 func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body string) (domain.ReplyResult, error) {
 	var res domain.ReplyResult
 	err := s.staffAction(ctx, sc, id, domain.ActReply, func(tx *sqlx.Tx, w workTicket, now time.Time) error {
@@ -38,6 +39,9 @@ func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body st
 		data["delivery"] = res.Delivery
 		if res.Reason != "" {
 			data["reason"] = res.Reason
+		}
+		if _, err := takeUnhandled(ctx, tx, sc, w, "reply", now); err != nil {
+			return err
 		}
 		eventID, err := addEvent(ctx, tx, w.ID, domain.EventReply, actor(sc), body, true, data, now)
 		if err != nil {
