@@ -93,13 +93,7 @@ func MayAssign(sc Scope, t TicketRef, assignee int64) bool {
 	if assignee != 0 && assignee == sc.UserID {
 		return false
 	}
-	switch sc.Role {
-	case RoleLeader:
-		return true
-	case RoleHead:
-		return sc.DepartmentID != nil && t.DepartmentID != nil && *sc.DepartmentID == *t.DepartmentID
-	}
-	return false
+	return leaderOrItsHead(sc, t)
 }
 
 // MayTransfer reports whether the caller, already allowed to transfer by
@@ -107,9 +101,12 @@ func MayAssign(sc Scope, t TicketRef, assignee int64) bool {
 // its department or the leader (moving it takes it from its handler).
 // Tickets that are not guarded answer true.
 func MayTransfer(sc Scope, t TicketRef) bool {
-	if !t.Guarded() {
-		return true
-	}
+	return !t.Guarded() || leaderOrItsHead(sc, t)
+}
+
+// leaderOrItsHead reports whether the caller is a leader or the head of the
+// ticket's department: who decides who handles a guarded ticket.
+func leaderOrItsHead(sc Scope, t TicketRef) bool {
 	switch sc.Role {
 	case RoleLeader:
 		return true
