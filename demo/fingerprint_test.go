@@ -15,7 +15,7 @@ func TestTemplateKeyNamesTheFillTheDayAndTheCode(t *testing.T) {
 	if TemplateKey("apitest", day.AddDate(0, 0, 1)) == k || TemplateKey("intake", day) == k {
 		t.Fatal("keys of another day or fill are the same")
 	}
-	if Fingerprint() != Fingerprint() {
-		t.Fatal("the fingerprint is not stable")
+	if first, again := Fingerprint(), Fingerprint(); first != again {
+		t.Fatalf("the fingerprint is not stable: %s, then %s", first, again)
 	}
 }
