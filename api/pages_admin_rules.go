@@ -102,7 +102,7 @@ func (p *pages) adminRuleTest(c *gin.Context) {
 		p.render(c, status, "admin", pg)
 		return
 	}
-	rt := &web.RouteTest{Reason: out.Reason}
+	rt := &web.RouteTest{} // the router's Reason is its log's English, for the API; the page says it in words
 	if out.Department != nil {
 		rt.Department, rt.DepartmentCode = out.Department.Name, out.Department.Code
 	}

@@ -154,6 +154,13 @@ func TestAdminAddsARuleAndTestsAText(t *testing.T) {
 		if strings.Contains(r.Body, "<b>ra đường</b>") || !strings.Contains(r.Body, "&lt;b&gt;ra đường&lt;/b&gt;</textarea>") {
 			t.Errorf("%s: the test text is not escaped or not kept", l)
 		}
+		why := r.Body[strings.Index(r.Body, `id="test-reason"`):]
+		why = why[:strings.Index(why, "</dd>")]
+		for _, debug := range []string{"by keyword", "default department", "triage", "rule "} { // the router's own log words
+			if strings.Contains(why, debug) {
+				t.Errorf("%s: the test box shows the router's debug text %q: %s", l, debug, why)
+			}
+		}
 	}
 	// An empty text: the message next to the box.
 	if r := post("/admin/rules/test?unit=xuan-lung", url.Values{"text": {"  "}}); r.Status != 400 || !strings.Contains(r.Body, `<p class="ferr" id="e-test-text">Không được để trống.</p>`) {

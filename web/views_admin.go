@@ -93,7 +93,6 @@ type RouteTest struct {
 	Department     string // name, "" for none
 	DepartmentCode string
 	Category       string
-	Reason         string
 	Keyword        string
 	Rule           int64 // 0 for none
 }
