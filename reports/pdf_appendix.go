@@ -65,7 +65,7 @@ func (d *doc) appendixOverdue() {
 		}
 	}
 	d.table([]column{
-		{"STT", 10, 'C'}, {"Mã theo dõi", 26, 'L'}, {"Ngày tiếp nhận", 19, 'C'}, {"Hạn xử lý", 19, 'C'},
+		{"STT", 10, 'C'}, {"Mã theo dõi", 26, alignFit}, {"Ngày tiếp nhận", 19, 'C'}, {"Hạn xử lý", 19, 'C'},
 		{"Lĩnh vực", 21, 'L'}, {"Nội dung tóm tắt", 34, 'L'}, {"Phòng ban", 20, 'L'}, {"Trạng thái", 16, 'L'},
 	}, rows, 10)
 	if more := d.s.Overdue - len(d.s.OverdueList); more > 0 {
@@ -91,7 +91,7 @@ func (d *doc) appendixTickets() {
 		rows[i] = d.ticketRow(i, &d.s.Tickets[i])
 	}
 	d.table([]column{
-		{"STT", 10, 'C'}, {"Mã theo dõi", 26, 'L'}, {"Ngày tiếp nhận", 19, 'C'}, {"Lĩnh vực", 24, 'L'},
+		{"STT", 10, 'C'}, {"Mã theo dõi", 26, alignFit}, {"Ngày tiếp nhận", 19, 'C'}, {"Lĩnh vực", 24, 'L'},
 		{"Nội dung tóm tắt", 46, 'L'}, {"Phòng ban", 22, 'L'}, {"Trạng thái", 18, 'L'},
 	}, rows, 10)
 }

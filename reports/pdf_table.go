@@ -1,12 +1,19 @@
 package reports
 
 // column is one column of a table: its heading, relative width and
-// alignment ('L', 'C' or 'R').
+// alignment: 'L', 'C' or 'R', or alignFit for cells that must never wrap
+// (tracking codes): left-aligned on one line, drawn smaller, down to
+// minFitSize, when too wide for the column.
 type column struct {
 	head  string
 	w     float64
 	align byte
 }
+
+const alignFit = 'F'
+
+// minFitSize is the smallest font a fit cell is shrunk to (points).
+const minFitSize = 6.0
 
 const (
 	cellPadX = 1.2
@@ -82,6 +89,10 @@ func (d *doc) table(cols []column, rows [][]string, size float64) {
 			if i < len(row) {
 				txt = row[i]
 			}
+			if cols[i].align == alignFit {
+				cells[i] = []string{txt}
+				continue
+			}
 			ls := wrap(txt, d.emW(widths[i]-2*cellPadX), m)
 			if len(ls) > maxLines {
 				ls = ls[:maxLines]
@@ -103,6 +114,11 @@ func (d *doc) table(cols []column, rows [][]string, size float64) {
 		x, y := marginLeft, d.pdf.GetY()
 		for i, c := range cols {
 			ty := y + cellPadY
+			if c.align == alignFit {
+				d.fitText(cells[i][0], x, ty, widths[i], lineH, size)
+				x += widths[i]
+				continue
+			}
 			for _, l := range cells[i] {
 				switch c.align {
 				case 'C':
@@ -122,4 +138,15 @@ func (d *doc) table(cols []column, rows [][]string, size float64) {
 	closePart()
 	d.pdf.SetY(d.pdf.GetY() + 2)
 	d.setFont(styleRegular, bodySize)
+}
+
+// fitText draws s left-aligned on one line in the cell at x of width w, at
+// size or, when it is wider than the cell, at the size that fits (not below
+// minFitSize); the font size is restored after.
+func (d *doc) fitText(s string, x, y, w, lineH, size float64) {
+	if tw, room := d.textW(s), w-2*cellPadX; tw > room && tw > 0 {
+		d.setFont(d.style, max(minFitSize, size*room/tw))
+		defer d.setFont(d.style, size)
+	}
+	d.text(x+cellPadX, y, lineH, s, "L")
 }
