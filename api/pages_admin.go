@@ -145,7 +145,8 @@ func (p *pages) adminDone(c *gin.Context, section string, id int64, done string,
 
 // adminDeactivate handles POST /admin/{section}/{id}/deactivate: a unit,
 // department, category, rule, user or channel account is deactivated, a
-// calendar day deleted, an API key revoked.
+// calendar day deleted, an API key revoked, once the admin has confirmed
+// (the first press shows the question; its button posts confirm=yes).
 func (p *pages) adminDeactivate(section string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, ok := p.pathRowID(c)
@@ -154,6 +155,19 @@ func (p *pages) adminDeactivate(section string) gin.HandlerFunc {
 		}
 		ctx, sc := c.Request.Context(), scopeOf(c)
 		off, done := false, "deactivated"
+		switch section {
+		case "holidays":
+			done = "deleted"
+		case "apikeys":
+			done = "revoked"
+		}
+		if c.PostForm("confirm") != "yes" { // ask first: nothing changes on the first press
+			pg := p.page(c, "confirm.title")
+			pg.Body = web.ConfirmBody{Title: pg.T("confirm.title"), Question: pg.T("confirm." + done),
+				Yes: pg.T("confirm.yes." + done), Action: c.Request.URL.RequestURI(), Back: adminURL(c, section, "")}
+			p.render(c, http.StatusOK, "confirm", pg)
+			return
+		}
 		var err error
 		switch section {
 		case "units":
@@ -167,11 +181,11 @@ func (p *pages) adminDeactivate(section string) gin.HandlerFunc {
 		case "users":
 			_, err = p.store.AdminDeactivateUser(ctx, sc, id)
 		case "holidays":
-			err, done = p.store.AdminDeleteHoliday(ctx, sc, id), "deleted"
+			err = p.store.AdminDeleteHoliday(ctx, sc, id)
 		case "channels":
 			_, err = p.store.UpdateChannelAccount(ctx, &sc, id, domain.ChannelAccountUpdate{Active: &off})
 		case "apikeys":
-			err, done = p.store.RevokeAPIKey(ctx, &sc, id), "revoked"
+			err = p.store.RevokeAPIKey(ctx, &sc, id)
 		}
 		if err != nil {
 			de := toDomain(err)
@@ -198,9 +212,15 @@ func (p *pages) adminDeactivate(section string) gin.HandlerFunc {
 // adminURL returns a section's address with the notice of done and the
 // unit shown (?unit=) kept.
 func adminURL(c *gin.Context, section, done string) string {
-	q := url.Values{"done": {done}}
+	q := url.Values{}
+	if done != "" {
+		q.Set("done", done)
+	}
 	if u := c.Query("unit"); u != "" {
 		q.Set("unit", u)
+	}
+	if len(q) == 0 {
+		return "/admin/" + section
 	}
 	return "/admin/" + section + "?" + q.Encode()
 }

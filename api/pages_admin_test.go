@@ -171,7 +171,7 @@ func TestAdminAddsARuleAndTestsAText(t *testing.T) {
 	if m == nil {
 		t.Fatal("no deactivate button")
 	}
-	if r := post("/admin/rules/"+m[1]+"/deactivate?unit=xuan-lung", url.Values{}); r.Status != http.StatusSeeOther {
+	if r := post("/admin/rules/"+m[1]+"/deactivate?unit=xuan-lung", url.Values{"confirm": {"yes"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("deactivate: %d", r.Status)
 	}
 	if r := post("/admin/rules/test?unit=xuan-lung", url.Values{"text": {text}}); strings.Contains(r.Body, "Quy tắc #"+m[1]) {
@@ -264,7 +264,22 @@ func TestAdminFormsCreateShowErrorsAndDeactivate(t *testing.T) {
 			if action == "" {
 				t.Fatal("no deactivate button on the new row")
 			}
-			d := b.post(action, url.Values{"csrf_token": {b.csrf()}})
+			// The first press asks, and changes nothing; the question's button does it.
+			rows := func() string {
+				var sum string
+				e.MustGet(&sum, "SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM "+f.table+" t")
+				return sum
+			}
+			unasked := rows()
+			asked := b.post(action, url.Values{"csrf_token": {b.csrf()}})
+			if asked.Status != 200 || !strings.Contains(asked.Body, `id="confirm-question"`) ||
+				!strings.Contains(asked.Body, `name="confirm" value="yes"`) {
+				t.Fatalf("the first press: %d %s", asked.Status, asked.Body)
+			}
+			if rows() != unasked {
+				t.Fatal("the first press already changed the row")
+			}
+			d := b.post(action, url.Values{"csrf_token": {b.csrf()}, "confirm": {"yes"}})
 			if d.Status != http.StatusSeeOther || !strings.Contains(d.Location, "done=") {
 				t.Fatalf("deactivate: %d %q %s", d.Status, d.Location, d.Body)
 			}
@@ -305,9 +320,9 @@ func TestEveryAdminAndLeaderFormRefusesAMissingOrWrongCSRFToken(t *testing.T) {
 	forms = append(forms,
 		form{"/admin/rules/" + ruleID + "?unit=xuan-lung", url.Values{"position": {"2"}}},
 		form{"/admin/rules/test?unit=xuan-lung", url.Values{"text": {"đèn đường hỏng"}}},
-		form{"/admin/rules/" + ruleID + "/deactivate", url.Values{}},
-		form{"/admin/users/" + userID + "/deactivate", url.Values{}},
-		form{"/admin/departments/1/deactivate", url.Values{}},
+		form{"/admin/rules/" + ruleID + "/deactivate", url.Values{"confirm": {"yes"}}},
+		form{"/admin/users/" + userID + "/deactivate", url.Values{"confirm": {"yes"}}},
+		form{"/admin/departments/1/deactivate", url.Values{"confirm": {"yes"}}},
 		form{"/leader/report", url.Values{"from": {"2026-10-01"}, "to": {"2026-10-31"}}},
 	)
 	tables := []string{"units", "departments", "categories", "routing_rules", "users", "holidays", "channel_accounts", "api_keys"}

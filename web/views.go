@@ -207,6 +207,14 @@ type EventView struct {
 	Summary string
 }
 
+// ConfirmBody asks before an action that cannot be undone from the page
+// (deactivating, deleting, revoking): the question, the button that posts
+// Action again with confirm=yes, and the way Back.
+type ConfirmBody struct {
+	Title, Question, Yes string
+	Action, Back         string
+}
+
 // ErrorBody is an error page.
 type ErrorBody struct {
 	Status  int
