@@ -149,8 +149,8 @@ func (s *Server) refresh(c *gin.Context) {
 }
 
 // logout handles POST /api/v1/auth/logout: the session ends, named by the
-// refresh token in the body or by the access token presented, and with it
-// every access token it issued.
+// refresh token in the body or, without one, by the access token
+// presented, and with it every access token it issued.
 func (s *Server) logout(c *gin.Context) {
 	var req struct {
 		RefreshToken string `json:"refresh_token"`
@@ -161,19 +161,15 @@ func (s *Server) logout(c *gin.Context) {
 			return
 		}
 	}
+	var err error
 	if req.RefreshToken != "" {
-		if err := s.signOutRefresh(c.Request.Context(), req.RefreshToken); err != nil {
-			writeError(c, err)
-			return
-		}
+		err = s.signOutRefresh(c.Request.Context(), req.RefreshToken)
+	} else if cl, perr := s.issuer.Parse(bearerToken(c)); perr == nil {
+		err = s.endSession(c.Request.Context(), cl.SessionID)
 	}
-	if tok := bearerToken(c); tok != "" {
-		if cl, err := s.issuer.Parse(tok); err == nil {
-			if err := s.endSession(c.Request.Context(), cl.SessionID); err != nil {
-				writeError(c, err)
-				return
-			}
-		}
+	if err != nil {
+		writeError(c, err)
+		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "signed_out"})
 }
@@ -206,13 +202,11 @@ func (s *Server) me(c *gin.Context) {
 // the web pages' session cookie) and puts the caller's scope in the context.
 func (s *Server) authenticate(c *gin.Context) {
 	token := ""
-	if h := c.GetHeader("Authorization"); h != "" {
-		scheme, rest, ok := strings.Cut(h, " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") {
+	if c.GetHeader("Authorization") != "" {
+		if token = bearerToken(c); token == "" {
 			writeError(c, errNoSession)
 			return
 		}
-		token = strings.TrimSpace(rest)
 	} else if ck, err := c.Cookie(sessionCookie); err == nil {
 		token = ck
 		if !s.checkCSRF(c) {

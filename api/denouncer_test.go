@@ -28,17 +28,22 @@ var denouncerWords = []string{denouncerName, "Ha Van To", denouncerPhone, "91122
 // economy department, and returns its id and tracking code.
 func fileDenunciation(t *testing.T, e *apitest.Env) (int64, string) {
 	t.Helper()
-	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "kind": "denunciation", "category": "dat-dai",
+	return fileByDenouncer(t, e, "denunciation")
+}
+
+// fileByDenouncer files the denouncer's words, with their identity and
+// home, as a ticket of kind (a feedback until someone sees what it is).
+func fileByDenouncer(t *testing.T, e *apitest.Env, kind string) (int64, string) {
+	t.Helper()
+	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "kind": kind, "category": "dat-dai",
 		"body": denunciation, "citizen": map[string]any{"name": denouncerName, "phone": denouncerPhone, "email": denouncerEmail},
 		"location": map[string]any{"address": denouncerHome, "lat": 21.32171, "lng": 105.40333}})
 	if r.Status != 201 {
-		t.Fatalf("file a denunciation: %d %s", r.Status, r.Body)
+		t.Fatalf("file a %s: %d %s", kind, r.Status, r.Body)
 	}
 	code, _ := r.Map(t)["tracking_code"].(string)
 	var id int64
-	if err := e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code); err != nil {
-		t.Fatal(err)
-	}
+	e.MustGet(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code)
 	return id, code
 }
 
@@ -194,10 +199,7 @@ func TestOnlyTheLeaderChangesADenunciationsKind(t *testing.T) {
 func TestAFeedbackMadeADenunciationIsSealed(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "category": "dat-dai", "body": denunciation,
-		"citizen": map[string]any{"name": denouncerName, "phone": denouncerPhone}})
-	var id int64
-	e.MustGet(&id, "SELECT id FROM tickets WHERE tracking_code = $1", r.Map(t)["tracking_code"])
+	id, _ := fileByDenouncer(t, e, "feedback")
 	path := fmt.Sprintf("/api/v1/tickets/%d", id)
 	if r := e.As(apitest.HeadKinhTe, "GET", path, nil); !strings.Contains(string(r.Body), denouncerPhone) {
 		t.Fatalf("a feedback's citizen is the department's: %s", r.Body)
@@ -345,12 +347,7 @@ func TestTrackingShowsADenouncerOnlyStatusAndReplies(t *testing.T) {
 func TestADenunciationsHandlerIsChosenAnewWhenTheKindChanges(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "category": "dat-dai", "body": denunciation,
-		"citizen": map[string]any{"name": denouncerName, "phone": denouncerPhone}})
-	var id int64
-	if err := e.DB.Get(&id, "SELECT id FROM tickets WHERE tracking_code = $1", r.Map(t)["tracking_code"]); err != nil {
-		t.Fatal(err)
-	}
+	id, _ := fileByDenouncer(t, e, "feedback")
 	path := fmt.Sprintf("/api/v1/tickets/%d", id)
 	if r := e.As(apitest.StaffKT, "PATCH", path, map[string]any{"assignee": e.UserID(apitest.StaffKT)}); r.Status != 200 {
 		t.Fatalf("staff taking a feedback: %d %s", r.Status, r.Body)

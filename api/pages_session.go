@@ -150,7 +150,8 @@ func (p *pages) loginForm(c *gin.Context) {
 
 // loginSubmit handles POST /staff/login: the same checks and throttle as
 // the API's sign-in; on success the session cookies and on to the page
-// asked for, else the role's home (homeOf), on failure the form again with the message.
+// asked for, else the role's home (homeOf); on failure the form again with
+// the message.
 func (p *pages) loginSubmit(c *gin.Context) {
 	if !p.checkPageCSRF(c) {
 		return
@@ -189,17 +190,18 @@ func homeOf(r domain.Role) string {
 // logoutSubmit handles POST /staff/logout: the session ends (its refresh
 // family and its access tokens), the cookies go.
 func (p *pages) logoutSubmit(c *gin.Context) {
-	if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
-		if cl, err := p.issuer.Parse(tok); err == nil {
-			if err := p.endSession(c.Request.Context(), cl.SessionID); err != nil {
-				logFrom(c).Warn("sign-out: end session", "error", err)
-			}
-		}
-	}
+	// The refresh cookie names the session; without it (a cookie jar that
+	// lost it), the access cookie does.
 	if tok, err := c.Cookie(refreshCookie); err == nil && tok != "" {
 		if err := p.signOutRefresh(c.Request.Context(), tok); err != nil &&
 			!errors.Is(err, errNoSession) && !domain.IsNotFound(err) {
 			logFrom(c).Warn("sign-out: revoke refresh family", "error", err)
+		}
+	} else if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
+		if cl, err := p.issuer.Parse(tok); err == nil {
+			if err := p.endSession(c.Request.Context(), cl.SessionID); err != nil {
+				logFrom(c).Warn("sign-out: end session", "error", err)
+			}
 		}
 	}
 	p.clearSession(c)

@@ -72,8 +72,8 @@ func (p *pages) loadTicket(c *gin.Context, id int64) (*web.Page, bool) {
 		CanWork: domain.Can(sc, domain.ActReply, ref),
 		CanNote: domain.Can(sc, domain.ActNote, ref),
 		// a guarded ticket's handler is the head's or the leader's choice
-		CanAssign:   domain.Can(sc, domain.ActAssign, ref) && (!ref.Guarded() || domain.MayAssign(sc, ref, 0)),
-		CanTransfer: domain.Can(sc, domain.ActTransfer, ref)}
+		CanAssign:   domain.Can(sc, domain.ActAssign, ref) && domain.MayAssign(sc, ref, 0),
+		CanTransfer: domain.Can(sc, domain.ActTransfer, ref) && domain.MayTransfer(sc, ref)}
 	body.CanAssignSelf = body.CanAssign && domain.MayAssign(sc, ref, sc.UserID)
 	body.DueSoon = !body.Overdue && d.Status.Open() && d.Status != domain.StatusWaitingCitizen &&
 		d.DueAt != nil && d.DueAt.Sub(now) < dueSoonWindow

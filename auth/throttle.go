@@ -130,7 +130,7 @@ func (t *Throttle) delay(e throttleEntry, now time.Time) time.Duration {
 func (t *Throttle) Attempt(key string, now time.Time) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	e := t.entries[key]
+	e, known := t.entries[key]
 	if now.Sub(e.last) >= t.opts.Window {
 		e.failures = 0
 	}
@@ -140,11 +140,8 @@ func (t *Throttle) Attempt(key string, now time.Time) time.Duration {
 	if wait := t.delay(e, now); wait > 0 {
 		return wait
 	}
-	if e.pending == 0 && e.failures == 0 && len(t.entries) >= t.opts.MaxEntries {
-		t.sweep(now)
-		for len(t.entries) >= t.opts.MaxEntries {
-			t.evictOne()
-		}
+	if !known {
+		t.makeRoom(now)
 	}
 	e.pending++
 	t.entries[key] = e
@@ -182,12 +179,7 @@ func (t *Throttle) Fail(key string, now time.Time) {
 	e, ok := t.entries[key]
 	switch {
 	case !ok:
-		if len(t.entries) >= t.opts.MaxEntries {
-			t.sweep(now)
-			for len(t.entries) >= t.opts.MaxEntries {
-				t.evictOne()
-			}
-		}
+		t.makeRoom(now)
 	case now.Sub(e.last) >= t.opts.Window:
 		e = throttleEntry{}
 	}
@@ -201,6 +193,18 @@ func (t *Throttle) Fail(key string, now time.Time) {
 		e.last = now
 	}
 	t.entries[key] = e
+}
+
+// makeRoom frees a place for a new key when MaxEntries keys are held: the
+// idle ones go first, then one of a sample at a time (evictOne). t.mu is held.
+func (t *Throttle) makeRoom(now time.Time) {
+	if len(t.entries) < t.opts.MaxEntries {
+		return
+	}
+	t.sweep(now)
+	for len(t.entries) >= t.opts.MaxEntries {
+		t.evictOne()
+	}
 }
 
 // Succeed forgets key: its next failure is its first.

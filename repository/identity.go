@@ -106,7 +106,7 @@ type identitySource struct {
 // for a restricted ticket, on its timeline too (who saw the denouncer,
 // when; at most one such event a person every identityReadEvery). shown is
 // false, and nothing is read or recorded, when the caller may not see it.
-func (s *Store) readIdentity(ctx context.Context, q sqlx.ExtContext, sc domain.Scope, src identitySource,
+func (s *Store) readIdentity(ctx context.Context, sc domain.Scope, src identitySource,
 	now time.Time) (c domain.Citizen, address string, shown bool, err error) {
 	if !domain.MaySeeIdentity(sc, src.Ref) {
 		return domain.Citizen{}, "", false, nil
@@ -121,12 +121,12 @@ func (s *Store) readIdentity(ctx context.Context, q sqlx.ExtContext, sc domain.S
 	if c.Empty() && id.Address == "" {
 		return c, "", true, nil
 	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO personal_data_access (ticket_id, user_id, purpose, at)
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO personal_data_access (ticket_id, user_id, purpose, at)
 		VALUES ($1, $2, 'view', $3)`, src.ID, sc.UserID, now); err != nil {
 		return domain.Citizen{}, "", false, mapError(err, "")
 	}
 	if src.Ref.IdentityRestricted() {
-		if _, err := q.ExecContext(ctx, `INSERT INTO ticket_events (ticket_id, type, actor_id, data, created_at)
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO ticket_events (ticket_id, type, actor_id, data, created_at)
 			SELECT $1, $2, $3, '{"identity":"denouncer"}', $4
 			WHERE NOT EXISTS (SELECT 1 FROM ticket_events WHERE ticket_id = $1 AND type = $2
 				AND actor_id = $3 AND created_at > $5)`,

@@ -140,8 +140,8 @@ func newIntakeRow(cat *domain.Catalog, nt domain.NewTicket, now time.Time) intak
 // deadlines on the unit's calendar and stores it with its first events.
 // Concurrent calls share one statement and one commit (intake_batch.go);
 // each returns only after that commit. A denunciation is stored on its own,
-// its denouncer sealed (unavailable when the store has no sealer). A redelivered external message
-// returns the ticket it made the first time, with Existing set. It returns
+// its denouncer sealed (unavailable when the store has no sealer). A
+// redelivered external message returns the ticket it made the first time, with Existing set. It returns
 // ctx.Err() when ctx ends before the ticket is taken into a statement
 // (nothing is stored), and a *domain.Error otherwise.
 func (s *Store) CreateTicket(ctx context.Context, unitID int64, nt domain.NewTicket) (domain.Created, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -97,18 +98,19 @@ func (q *query) filters(f domain.TicketFilter, now time.Time) {
 	if f.Overdue {
 		q.where("t.due_at < " + q.arg(now) + " AND " + sqlRunning)
 	}
-	code, tail := domain.TrackingSearch(f.Query)
-	tsq := searchQuery(f.Query)
-	switch {
-	case code != "": // the code a citizen reads out finds their ticket, whatever else matches
-		q.where("t.tracking_code = " + q.arg(code))
-	case tail != "" && tsq != "":
-		q.where("(t.search_vector @@ to_tsquery('simple', " + q.arg(tsq) + ") OR right(t.tracking_code, 5) = " +
-			q.arg(tail) + ")")
-	case tail != "":
-		q.where("right(t.tracking_code, 5) = " + q.arg(tail))
-	case tsq != "":
-		q.where("t.search_vector @@ to_tsquery('simple', " + q.arg(tsq) + ")")
+	if code, tail := domain.TrackingSearch(f.Query); code != "" {
+		q.where("t.tracking_code = " + q.arg(code)) // the code a citizen reads out: that ticket alone
+	} else {
+		var alts []string
+		if tsq := searchQuery(f.Query); tsq != "" {
+			alts = append(alts, "t.search_vector @@ to_tsquery('simple', "+q.arg(tsq)+")")
+		}
+		if tail != "" {
+			alts = append(alts, "right(t.tracking_code, "+strconv.Itoa(len(tail))+") = "+q.arg(tail))
+		}
+		if len(alts) > 0 {
+			q.where("(" + strings.Join(alts, " OR ") + ")")
+		}
 	}
 }
 

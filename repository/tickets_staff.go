@@ -106,8 +106,8 @@ func (s *Store) TicketDetail(ctx context.Context, sc domain.Scope, id int64) (do
 	ref := domain.TicketRef{UnitID: r.UnitID, DepartmentID: d.DepartmentID, AssigneeID: d.AssigneeID, Kind: d.Kind,
 		Restricted: r.Restricted}
 	d.Restricted = ref.IdentityRestricted()
-	shown := false
-	d.Citizen, d.Location.Address, shown, err = s.readIdentity(ctx, s.db, sc, identitySource{ID: r.ID,
+	var shown bool
+	d.Citizen, d.Location.Address, shown, err = s.readIdentity(ctx, sc, identitySource{ID: r.ID,
 		TrackingCode: r.TrackingCode, Ref: ref, ExternalID: r.CitizenExternalID, Sealed: r.Sealed,
 		Plain: identity{Name: r.CitizenName, Phone: r.CitizenPhone, Email: r.CitizenEmail, Address: r.Address}}, s.now())
 	if err != nil {
@@ -213,20 +213,20 @@ func (s *Store) staffAction(ctx context.Context, sc domain.Scope, id int64, a do
 // takeUnhandled makes the caller the handler of a ticket that has none when
 // they answer or resolve it, so that the ticket says who did the work: a
 // head or staff member of its department, and never on a complaint or a
-// denunciation (whose handler the head or the leader chooses). It returns
-// whether it did, in the caller's transaction.
-func takeUnhandled(ctx context.Context, tx *sqlx.Tx, sc domain.Scope, w workTicket, because string, now time.Time) (bool, error) {
+// denunciation (whose handler the head or the leader chooses); in the
+// caller's transaction.
+func takeUnhandled(ctx context.Context, tx *sqlx.Tx, sc domain.Scope, w workTicket, because string, now time.Time) error {
 	if w.AssigneeID != nil || (sc.Role != domain.RoleHead && sc.Role != domain.RoleStaff) ||
 		sc.DepartmentID == nil || w.DepartmentID == nil || *sc.DepartmentID != *w.DepartmentID ||
 		!domain.MayAssign(sc, w.ref(), sc.UserID) {
-		return false, nil
+		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET assignee_id = $2 WHERE id = $1`, w.ID, sc.UserID); err != nil {
-		return false, mapError(err, "")
+		return mapError(err, "")
 	}
 	_, err := addEvent(ctx, tx, w.ID, domain.EventAssigned, actor(sc), "", false,
 		map[string]any{"assignee_id": sc.UserID, "because": because}, now)
-	return err == nil, err
+	return err
 }
 
 func actor(sc domain.Scope) *int64 {
@@ -272,7 +272,7 @@ func (s *Store) ChangeStatus(ctx context.Context, sc domain.Scope, id int64, to 
 			paused = &now
 		}
 		if to == domain.StatusResolved {
-			if _, err := takeUnhandled(ctx, tx, sc, w, "resolve", now); err != nil {
+			if err := takeUnhandled(ctx, tx, sc, w, "resolve", now); err != nil {
 				return err
 			}
 		}

@@ -40,7 +40,7 @@ func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body st
 		if res.Reason != "" {
 			data["reason"] = res.Reason
 		}
-		if _, err := takeUnhandled(ctx, tx, sc, w, "reply", now); err != nil {
+		if err := takeUnhandled(ctx, tx, sc, w, "reply", now); err != nil {
 			return err
 		}
 		eventID, err := addEvent(ctx, tx, w.ID, domain.EventReply, actor(sc), body, true, data, now)
@@ -157,9 +157,10 @@ func (s *Store) Merge(ctx context.Context, sc domain.Scope, id int64, intoCode s
 // assignee, each checked against the caller's rights (forbidden, nothing
 // changed, otherwise); every change is an event with its reason. A change
 // of kind from or to a complaint or a denunciation is the leader's, with a
-// reason; a complaint's or denunciation's handler is chosen by its
-// department's head or the leader, never by the handler; a ticket that
-// becomes a denunciation has its citizen sealed for good. A change of category or kind on a ticket never
+// reason; a complaint's or denunciation's handler is chosen, and the
+// ticket moved, by its department's head or the leader, never by the
+// handler; a ticket that becomes a denunciation has its citizen sealed for
+// good and its handler chosen anew. A change of category or kind on a ticket never
 // extended recomputes its due time from its creation.
 func (s *Store) UpdateTicket(ctx context.Context, sc domain.Scope, id int64, u domain.TicketUpdate) error {
 	return s.staffAction(ctx, sc, id, domain.ActView, func(tx *sqlx.Tx, w workTicket, now time.Time) error {
@@ -188,7 +189,7 @@ func (s *Store) UpdateTicket(ctx context.Context, sc domain.Scope, id int64, u d
 			if !domain.MayChangeKind(sc, ref, *u.Kind) {
 				return domain.Forbidden()
 			}
-			if (kind.Guarded() || u.Kind.Guarded()) && u.Reason == "" {
+			if (ref.Guarded() || u.Kind.Guarded()) && u.Reason == "" { // the leader's decision: said why
 				return domain.Invalid("Hãy ghi lý do đổi loại đơn.", "Give a reason for changing the kind.",
 					map[string]string{"reason": "required"})
 			}
