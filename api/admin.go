@@ -1,58 +1,13 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
-
-// AdminStore is what the administration API asks of the data layer. Every
-// method takes the admin's scope and keeps to it in its queries: a row
-// outside the admin's unit and the units below it is not_found. A unit
-// argument is a unit code ("" the admin's own unit). Every change takes
-// effect for routing at once.
-type AdminStore interface {
-	AdminListUnits(ctx context.Context, sc domain.Scope) ([]domain.UnitRecord, error)
-	AdminCreateUnit(ctx context.Context, sc domain.Scope, u domain.UnitSpec) (domain.UnitRecord, error)
-	AdminUpdateUnit(ctx context.Context, sc domain.Scope, id int64, p domain.UnitPatch) (domain.UnitRecord, error)
-	AdminDeleteUnit(ctx context.Context, sc domain.Scope, id int64) (domain.Removal, error)
-
-	AdminListDepartments(ctx context.Context, sc domain.Scope, unit string) ([]domain.DepartmentRecord, error)
-	AdminDepartment(ctx context.Context, sc domain.Scope, id int64) (domain.DepartmentRecord, error)
-	AdminCreateDepartment(ctx context.Context, sc domain.Scope, unit string, d domain.DepartmentSpec) (domain.DepartmentRecord, error)
-	AdminUpdateDepartment(ctx context.Context, sc domain.Scope, id int64, p domain.DepartmentPatch) (domain.DepartmentRecord, error)
-	AdminDeleteDepartment(ctx context.Context, sc domain.Scope, id int64) (domain.Removal, error)
-
-	AdminListCategories(ctx context.Context, sc domain.Scope, unit string) ([]domain.CategoryRecord, error)
-	AdminCategory(ctx context.Context, sc domain.Scope, id int64) (domain.CategoryRecord, error)
-	AdminCreateCategory(ctx context.Context, sc domain.Scope, unit string, c domain.CategorySpec) (domain.CategoryRecord, error)
-	AdminUpdateCategory(ctx context.Context, sc domain.Scope, id int64, p domain.CategoryPatch) (domain.CategoryRecord, error)
-	AdminDeleteCategory(ctx context.Context, sc domain.Scope, id int64) (domain.Removal, error)
-
-	AdminListRules(ctx context.Context, sc domain.Scope, unit string) ([]domain.RuleRecord, error)
-	AdminRule(ctx context.Context, sc domain.Scope, id int64) (domain.RuleRecord, error)
-	AdminCreateRule(ctx context.Context, sc domain.Scope, unit string, r domain.RuleSpec) (domain.RuleRecord, error)
-	AdminUpdateRule(ctx context.Context, sc domain.Scope, id int64, p domain.RulePatch) (domain.RuleRecord, error)
-	AdminDeleteRule(ctx context.Context, sc domain.Scope, id int64) error
-	AdminCatalog(ctx context.Context, sc domain.Scope, unit string) (*domain.Catalog, error)
-
-	AdminListUsers(ctx context.Context, sc domain.Scope, unit string) ([]domain.UserRecord, error)
-	AdminUser(ctx context.Context, sc domain.Scope, id int64) (domain.UserRecord, error)
-	AdminCreateUser(ctx context.Context, sc domain.Scope, u domain.UserSpec, passwordHash string) (domain.UserRecord, error)
-	AdminUpdateUser(ctx context.Context, sc domain.Scope, id int64, p domain.UserPatch, passwordHash *string) (domain.UserRecord, error)
-	AdminDeactivateUser(ctx context.Context, sc domain.Scope, id int64) (domain.UserRecord, error)
-
-	AdminListHolidays(ctx context.Context, sc domain.Scope, unit string, year int) ([]domain.HolidayRecord, error)
-	AdminCreateHoliday(ctx context.Context, sc domain.Scope, h domain.HolidaySpec) (domain.HolidayRecord, error)
-	AdminUpdateHoliday(ctx context.Context, sc domain.Scope, id int64, p domain.HolidayPatch) (domain.HolidayRecord, error)
-	AdminDeleteHoliday(ctx context.Context, sc domain.Scope, id int64) error
-
-	AdminKindRules(ctx context.Context, sc domain.Scope) (map[domain.Kind]domain.KindRule, error)
-	AdminUpdateKindRule(ctx context.Context, sc domain.Scope, kind domain.Kind, p domain.KindRulePatch) (domain.KindRule, error)
-}
 
 // adminRoutes registers the administration API (units, departments,
 // categories, rules, users, holidays, kind rules) on an admin-only group.
@@ -105,18 +60,18 @@ func (s *Server) adminRoutes(g *gin.RouterGroup) {
 // rowParam reads the path's row id; a malformed one is simply not found, a
 // 404 that names the row ("Không tìm thấy "+vi, "No such "+en).
 func rowParam(c *gin.Context, vi, en string) (int64, bool) {
-	id, ok := pathID(c)
+	id, ok := httpx.PathID(c)
 	if !ok {
-		writeError(c, domain.NotFound(vi, en))
+		httpx.WriteError(c, domain.NotFound(vi, en))
 	}
 	return id, ok
 }
 
-// readJSON decodes the JSON body into dst (see decodeJSON), answering the
+// readJSON decodes the JSON body into dst (see DecodeJSON), answering the
 // error when it cannot.
 func readJSON(c *gin.Context, dst any) bool {
-	if err := decodeJSON(c, dst); err != nil {
-		writeError(c, err)
+	if err := httpx.DecodeJSON(c, dst); err != nil {
+		httpx.WriteError(c, err)
 		return false
 	}
 	return true
@@ -138,7 +93,7 @@ func newRowBody(c *gin.Context, dst any, unit **string) (string, bool) {
 	}
 	u, err := unitOf(c, *unit)
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return "", false
 	}
 	return u, true
@@ -171,7 +126,7 @@ type removalOut struct {
 // respondRemoval answers a DELETE: what was done to the row.
 func respondRemoval(c *gin.Context, id int64, r domain.Removal, err error) {
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, removalOut{ID: id, Deleted: r.Deleted, Deactivated: r.Deactivated})
@@ -180,7 +135,7 @@ func respondRemoval(c *gin.Context, id int64, r domain.Removal, err error) {
 // respond answers with v, or the error.
 func respond(c *gin.Context, status int, v any, err error) {
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
 	c.JSON(status, v)
@@ -190,7 +145,7 @@ func respond(c *gin.Context, status int, v any, err error) {
 // makes it, or the error.
 func respondItems[R, O any](c *gin.Context, rows []R, err error, show func(R) O) {
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
 	out := make([]O, len(rows))
@@ -198,14 +153,6 @@ func respondItems[R, O any](c *gin.Context, rows []R, err error, show func(R) O)
 		out[i] = show(r)
 	}
 	c.JSON(http.StatusOK, gin.H{"items": out})
-}
-
-// optCode returns nil for "" (a JSON null), else the code.
-func optCode(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 // boolOr returns *p, or def when p is nil.

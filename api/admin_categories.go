@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 type adminCategoryOut struct {
@@ -24,7 +25,7 @@ type adminCategoryOut struct {
 
 func adminCategory(x domain.CategoryRecord) adminCategoryOut {
 	return adminCategoryOut{ID: x.ID, Unit: x.Unit, Code: x.Code, Name: x.Name, Description: x.Description,
-		DefaultDepartment: optCode(x.DefaultDepartment), Deadline: x.Deadline, Keywords: x.Keywords,
+		DefaultDepartment: httpx.OptCode(x.DefaultDepartment), Deadline: x.Deadline, Keywords: x.Keywords,
 		Position: x.Position, Active: x.Active, Attributes: x.Attributes}
 }
 
@@ -85,7 +86,7 @@ func (in categoryIn) patch() domain.CategoryPatch {
 
 // adminListCategories handles GET /api/v1/categories?unit=U.
 func (s *Server) adminListCategories(c *gin.Context) {
-	xs, err := s.store.AdminListCategories(c.Request.Context(), scopeOf(c), unitQuery(c))
+	xs, err := s.Store.AdminListCategories(c.Request.Context(), httpx.ScopeOf(c), unitQuery(c))
 	respondItems(c, xs, err, adminCategory)
 }
 
@@ -95,7 +96,7 @@ func (s *Server) adminGetCategory(c *gin.Context) {
 	if !ok {
 		return
 	}
-	x, err := s.store.AdminCategory(c.Request.Context(), scopeOf(c), id)
+	x, err := s.Store.AdminCategory(c.Request.Context(), httpx.ScopeOf(c), id)
 	respond(c, http.StatusOK, adminCategory(x), err)
 }
 
@@ -109,7 +110,7 @@ func (s *Server) adminCreateCategory(c *gin.Context) {
 		return
 	}
 	spec := req.patch().Apply(domain.CategorySpec{Code: strOr(req.Code), Position: -1, Active: true})
-	x, err := s.store.AdminCreateCategory(c.Request.Context(), scopeOf(c), unit, spec)
+	x, err := s.Store.AdminCreateCategory(c.Request.Context(), httpx.ScopeOf(c), unit, spec)
 	respond(c, http.StatusCreated, adminCategory(x), err)
 }
 
@@ -126,11 +127,11 @@ func (s *Server) adminUpdateCategory(c *gin.Context) {
 		if req.Unit != nil {
 			field = "unit"
 		}
-		writeError(c, domain.Invalid("Không đổi được mã hay đơn vị của lĩnh vực.", "A category's code and unit cannot change.",
+		httpx.WriteError(c, domain.Invalid("Không đổi được mã hay đơn vị của lĩnh vực.", "A category's code and unit cannot change.",
 			map[string]string{field: domain.FieldInvalid}))
 		return
 	}
-	x, err := s.store.AdminUpdateCategory(c.Request.Context(), scopeOf(c), id, req.patch())
+	x, err := s.Store.AdminUpdateCategory(c.Request.Context(), httpx.ScopeOf(c), id, req.patch())
 	respond(c, http.StatusOK, adminCategory(x), err)
 }
 
@@ -141,6 +142,6 @@ func (s *Server) adminDeleteCategory(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, err := s.store.AdminDeleteCategory(c.Request.Context(), scopeOf(c), id)
+	r, err := s.Store.AdminDeleteCategory(c.Request.Context(), httpx.ScopeOf(c), id)
 	respondRemoval(c, id, r, err)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 type adminDepartmentOut struct {
@@ -25,7 +26,7 @@ func adminDepartment(d domain.DepartmentRecord) adminDepartmentOut {
 
 // adminListDepartments handles GET /api/v1/departments?unit=U.
 func (s *Server) adminListDepartments(c *gin.Context) {
-	ds, err := s.store.AdminListDepartments(c.Request.Context(), scopeOf(c), unitQuery(c))
+	ds, err := s.Store.AdminListDepartments(c.Request.Context(), httpx.ScopeOf(c), unitQuery(c))
 	respondItems(c, ds, err, adminDepartment)
 }
 
@@ -35,7 +36,7 @@ func (s *Server) adminGetDepartment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	d, err := s.store.AdminDepartment(c.Request.Context(), scopeOf(c), id)
+	d, err := s.Store.AdminDepartment(c.Request.Context(), httpx.ScopeOf(c), id)
 	respond(c, http.StatusOK, adminDepartment(d), err)
 }
 
@@ -52,7 +53,7 @@ func (s *Server) adminCreateDepartment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	d, err := s.store.AdminCreateDepartment(c.Request.Context(), scopeOf(c), unit,
+	d, err := s.Store.AdminCreateDepartment(c.Request.Context(), httpx.ScopeOf(c), unit,
 		domain.DepartmentSpec{Code: req.Code, Name: req.Name, Triage: req.Triage, Active: boolOr(req.Active, true)})
 	respond(c, http.StatusCreated, adminDepartment(d), err)
 }
@@ -69,7 +70,7 @@ func (s *Server) adminUpdateDepartment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	d, err := s.store.AdminUpdateDepartment(c.Request.Context(), scopeOf(c), id,
+	d, err := s.Store.AdminUpdateDepartment(c.Request.Context(), httpx.ScopeOf(c), id,
 		domain.DepartmentPatch{Name: req.Name, Triage: req.Triage, Active: req.Active})
 	respond(c, http.StatusOK, adminDepartment(d), err)
 }
@@ -83,6 +84,6 @@ func (s *Server) adminDeleteDepartment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, err := s.store.AdminDeleteDepartment(c.Request.Context(), scopeOf(c), id)
+	r, err := s.Store.AdminDeleteDepartment(c.Request.Context(), httpx.ScopeOf(c), id)
 	respondRemoval(c, id, r, err)
 }

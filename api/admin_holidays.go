@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 type adminHolidayOut struct {
@@ -18,14 +19,14 @@ type adminHolidayOut struct {
 }
 
 func adminHoliday(h domain.HolidayRecord) adminHolidayOut {
-	return adminHolidayOut{ID: h.ID, Unit: optCode(h.Unit), Date: h.Date, Off: h.Off, Name: h.Name}
+	return adminHolidayOut{ID: h.ID, Unit: httpx.OptCode(h.Unit), Date: h.Date, Off: h.Off, Name: h.Name}
 }
 
 // adminListHolidays handles GET /api/v1/holidays?unit=U&year=Y: the
 // national calendar and the unit's own days of the year (this year by
 // default; year=all for every year).
 func (s *Server) adminListHolidays(c *gin.Context) {
-	year := s.cfg.Now().In(s.cfg.Location).Year()
+	year := s.Cfg.Now().In(s.Cfg.Location).Year()
 	switch y := c.Query("year"); y {
 	case "":
 	case "all":
@@ -33,12 +34,12 @@ func (s *Server) adminListHolidays(c *gin.Context) {
 	default:
 		n, err := strconv.Atoi(y)
 		if err != nil || n < 1900 || n > 2200 {
-			writeError(c, domain.Invalid("Năm không hợp lệ.", "Invalid year.", map[string]string{"year": domain.FieldInvalid}))
+			httpx.WriteError(c, domain.Invalid("Năm không hợp lệ.", "Invalid year.", map[string]string{"year": domain.FieldInvalid}))
 			return
 		}
 		year = n
 	}
-	hs, err := s.store.AdminListHolidays(c.Request.Context(), scopeOf(c), unitQuery(c), year)
+	hs, err := s.Store.AdminListHolidays(c.Request.Context(), httpx.ScopeOf(c), unitQuery(c), year)
 	respondItems(c, hs, err, adminHoliday)
 }
 
@@ -57,7 +58,7 @@ func (s *Server) adminCreateHoliday(c *gin.Context) {
 	if !ok {
 		return
 	}
-	h, err := s.store.AdminCreateHoliday(c.Request.Context(), scopeOf(c), domain.HolidaySpec{Unit: unit,
+	h, err := s.Store.AdminCreateHoliday(c.Request.Context(), httpx.ScopeOf(c), domain.HolidaySpec{Unit: unit,
 		CalendarDay: domain.CalendarDay{Date: req.Date, Off: boolOr(req.Off, true), Name: req.Name}})
 	respond(c, http.StatusCreated, adminHoliday(h), err)
 }
@@ -73,7 +74,7 @@ func (s *Server) adminUpdateHoliday(c *gin.Context) {
 	if !ok {
 		return
 	}
-	h, err := s.store.AdminUpdateHoliday(c.Request.Context(), scopeOf(c), id,
+	h, err := s.Store.AdminUpdateHoliday(c.Request.Context(), httpx.ScopeOf(c), id,
 		domain.HolidayPatch{Date: req.Date, Off: req.Off, Name: req.Name})
 	respond(c, http.StatusOK, adminHoliday(h), err)
 }
@@ -84,6 +85,6 @@ func (s *Server) adminDeleteHoliday(c *gin.Context) {
 	if !ok {
 		return
 	}
-	err := s.store.AdminDeleteHoliday(c.Request.Context(), scopeOf(c), id)
+	err := s.Store.AdminDeleteHoliday(c.Request.Context(), httpx.ScopeOf(c), id)
 	respondRemoval(c, id, domain.Removal{Deleted: true}, err)
 }

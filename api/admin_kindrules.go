@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 // adminKindRuleOut is a kind's legal clock with where its figures come
@@ -41,9 +42,9 @@ func adminKindRule(k domain.Kind, r domain.KindRule) adminKindRuleOut {
 // adminListKindRules handles GET /api/v1/kind-rules: the legal clock of
 // every kind, in display order.
 func (s *Server) adminListKindRules(c *gin.Context) {
-	rules, err := s.store.AdminKindRules(c.Request.Context(), scopeOf(c))
+	rules, err := s.Store.AdminKindRules(c.Request.Context(), httpx.ScopeOf(c))
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
 	out := make([]adminKindRuleOut, 0, len(domain.Kinds))
@@ -60,7 +61,7 @@ func (s *Server) adminListKindRules(c *gin.Context) {
 func (s *Server) adminUpdateKindRule(c *gin.Context) {
 	kind := domain.Kind(c.Param("kind"))
 	if !kind.Valid() {
-		writeError(c, domain.NotFound("loại phản ánh", "kind"))
+		httpx.WriteError(c, domain.NotFound("loại phản ánh", "kind"))
 		return
 	}
 	var req struct {
@@ -79,13 +80,13 @@ func (s *Server) adminUpdateKindRule(c *gin.Context) {
 		p.Settle = &domain.Deadline{} // the category's deadline
 	default:
 		var d domain.Deadline
-		if err := unmarshalStrict([]byte(raw), &d); err != nil {
-			writeError(c, domain.Invalid("Thời hạn giải quyết không hợp lệ.", "Invalid settle deadline.",
+		if err := httpx.UnmarshalStrict([]byte(raw), &d); err != nil {
+			httpx.WriteError(c, domain.Invalid("Thời hạn giải quyết không hợp lệ.", "Invalid settle deadline.",
 				map[string]string{"settle": domain.FieldInvalid}))
 			return
 		}
 		p.Settle = &d
 	}
-	r, err := s.store.AdminUpdateKindRule(c.Request.Context(), scopeOf(c), kind, p)
+	r, err := s.Store.AdminUpdateKindRule(c.Request.Context(), httpx.ScopeOf(c), kind, p)
 	respond(c, http.StatusOK, adminKindRule(kind, r), err)
 }

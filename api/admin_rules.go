@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 type adminRuleOut struct {
@@ -22,9 +23,9 @@ type adminRuleOut struct {
 }
 
 func adminRule(r domain.RuleRecord) adminRuleOut {
-	return adminRuleOut{ID: r.ID, Unit: r.Unit, Position: r.Position, Category: optCode(r.Category),
-		Kind: optCode(string(r.Kind)), Channel: optCode(string(r.Channel)), Keywords: r.Keywords,
-		SetCategory: optCode(r.SetCategory), Department: optCode(r.Department), Active: r.Active}
+	return adminRuleOut{ID: r.ID, Unit: r.Unit, Position: r.Position, Category: httpx.OptCode(r.Category),
+		Kind: httpx.OptCode(string(r.Kind)), Channel: httpx.OptCode(string(r.Channel)), Keywords: r.Keywords,
+		SetCategory: httpx.OptCode(r.SetCategory), Department: httpx.OptCode(r.Department), Active: r.Active}
 }
 
 // ruleIn is the body of a rule's POST and PATCH; an empty string removes a
@@ -49,7 +50,7 @@ func (in ruleIn) patch() domain.RulePatch {
 // adminListRules handles GET /api/v1/rules?unit=U: the rules in the order
 // they are tried.
 func (s *Server) adminListRules(c *gin.Context) {
-	rs, err := s.store.AdminListRules(c.Request.Context(), scopeOf(c), unitQuery(c))
+	rs, err := s.Store.AdminListRules(c.Request.Context(), httpx.ScopeOf(c), unitQuery(c))
 	respondItems(c, rs, err, adminRule)
 }
 
@@ -59,7 +60,7 @@ func (s *Server) adminGetRule(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, err := s.store.AdminRule(c.Request.Context(), scopeOf(c), id)
+	r, err := s.Store.AdminRule(c.Request.Context(), httpx.ScopeOf(c), id)
 	respond(c, http.StatusOK, adminRule(r), err)
 }
 
@@ -72,7 +73,7 @@ func (s *Server) adminCreateRule(c *gin.Context) {
 		return
 	}
 	spec := req.patch().Apply(domain.RuleSpec{Position: -1, Active: true})
-	r, err := s.store.AdminCreateRule(c.Request.Context(), scopeOf(c), unit, spec)
+	r, err := s.Store.AdminCreateRule(c.Request.Context(), httpx.ScopeOf(c), unit, spec)
 	respond(c, http.StatusCreated, adminRule(r), err)
 }
 
@@ -85,11 +86,11 @@ func (s *Server) adminUpdateRule(c *gin.Context) {
 		return
 	}
 	if req.Unit != nil {
-		writeError(c, domain.Invalid("Không đổi được đơn vị của quy tắc.", "A rule's unit cannot change.",
+		httpx.WriteError(c, domain.Invalid("Không đổi được đơn vị của quy tắc.", "A rule's unit cannot change.",
 			map[string]string{"unit": domain.FieldInvalid}))
 		return
 	}
-	r, err := s.store.AdminUpdateRule(c.Request.Context(), scopeOf(c), id, req.patch())
+	r, err := s.Store.AdminUpdateRule(c.Request.Context(), httpx.ScopeOf(c), id, req.patch())
 	respond(c, http.StatusOK, adminRule(r), err)
 }
 
@@ -99,17 +100,8 @@ func (s *Server) adminDeleteRule(c *gin.Context) {
 	if !ok {
 		return
 	}
-	err := s.store.AdminDeleteRule(c.Request.Context(), scopeOf(c), id)
+	err := s.Store.AdminDeleteRule(c.Request.Context(), httpx.ScopeOf(c), id)
 	respondRemoval(c, id, domain.Removal{Deleted: true}, err)
-}
-
-type routeTestOut struct {
-	Unit       string    `json:"unit"`
-	Category   *namedRef `json:"category"`
-	Department *namedRef `json:"department"`
-	Rule       *int64    `json:"rule"`
-	Reason     string    `json:"reason"`
-	Keyword    *string   `json:"keyword"`
 }
 
 // adminTestRules handles POST /api/v1/rules/test {"unit","text","kind",
@@ -126,7 +118,7 @@ func (s *Server) adminTestRules(c *gin.Context) {
 	if !readJSON(c, &req) {
 		return
 	}
-	out, err := s.routeTest(c.Request.Context(), scopeOf(c), routeTestIn{Unit: req.Unit, Text: req.Text,
+	out, err := s.RouteTest(c.Request.Context(), httpx.ScopeOf(c), httpx.RouteTestIn{Unit: req.Unit, Text: req.Text,
 		Kind: req.Kind, Channel: req.Channel, Category: req.Category})
 	respond(c, http.StatusOK, out, err)
 }

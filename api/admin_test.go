@@ -268,7 +268,7 @@ func TestAdminUnits(t *testing.T) {
 func TestAdminDepartments(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	newTicket(t, e, "xuan-lung", lampText) // an open ticket of kinh-te
+	e.NewTicket("xuan-lung", lampText) // an open ticket of kinh-te
 
 	var list struct {
 		Items []struct {

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 type adminUnitOut struct {
@@ -19,14 +20,14 @@ type adminUnitOut struct {
 }
 
 func adminUnit(u domain.UnitRecord) adminUnitOut {
-	return adminUnitOut{ID: u.ID, Code: u.Code, Name: u.Name, Level: u.Level, Parent: optCode(u.Parent),
+	return adminUnitOut{ID: u.ID, Code: u.Code, Name: u.Name, Level: u.Level, Parent: httpx.OptCode(u.Parent),
 		Active: u.Active, WorkPeriods: u.Periods}
 }
 
 // adminListUnits handles GET /api/v1/units/tree: the admin's unit and every
 // unit below it, inactive ones included.
 func (s *Server) adminListUnits(c *gin.Context) {
-	units, err := s.store.AdminListUnits(c.Request.Context(), scopeOf(c))
+	units, err := s.Store.AdminListUnits(c.Request.Context(), httpx.ScopeOf(c))
 	respondItems(c, units, err, adminUnit)
 }
 
@@ -49,7 +50,7 @@ func (s *Server) adminCreateUnit(c *gin.Context) {
 	if req.WorkPeriods != nil {
 		spec.Periods = append([]domain.WorkPeriod{}, *req.WorkPeriods...)
 	}
-	u, err := s.store.AdminCreateUnit(c.Request.Context(), scopeOf(c), spec)
+	u, err := s.Store.AdminCreateUnit(c.Request.Context(), httpx.ScopeOf(c), spec)
 	respond(c, http.StatusCreated, adminUnit(u), err)
 }
 
@@ -70,7 +71,7 @@ func (s *Server) adminUpdateUnit(c *gin.Context) {
 		empty := []domain.WorkPeriod{}
 		req.WorkPeriods = &empty // null is not "the default": ValidatePeriods refuses it
 	}
-	u, err := s.store.AdminUpdateUnit(c.Request.Context(), scopeOf(c), id,
+	u, err := s.Store.AdminUpdateUnit(c.Request.Context(), httpx.ScopeOf(c), id,
 		domain.UnitPatch{Name: req.Name, Level: req.Level, Active: req.Active, Periods: req.WorkPeriods})
 	respond(c, http.StatusOK, adminUnit(u), err)
 }
@@ -82,6 +83,6 @@ func (s *Server) adminDeleteUnit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	r, err := s.store.AdminDeleteUnit(c.Request.Context(), scopeOf(c), id)
+	r, err := s.Store.AdminDeleteUnit(c.Request.Context(), httpx.ScopeOf(c), id)
 	respondRemoval(c, id, r, err)
 }

@@ -6,8 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"caunoi/auth"
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 // adminUserOut is an account as the administration shows it: never a
@@ -27,14 +27,14 @@ type adminUserOut struct {
 
 func (s *Server) adminUser(u domain.UserRecord) adminUserOut {
 	return adminUserOut{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Unit: u.Unit,
-		Department: optCode(u.Department), ZaloUserID: optCode(u.ZaloUserID), Digest: u.Digest, Active: u.Active,
+		Department: httpx.OptCode(u.Department), ZaloUserID: httpx.OptCode(u.ZaloUserID), Digest: u.Digest, Active: u.Active,
 		LastLoginAt: s.local(u.LastLoginAt)}
 }
 
 // adminListUsers handles GET /api/v1/users[?unit=U]: the accounts of the
 // admin's subtree, or of one unit of it.
 func (s *Server) adminListUsers(c *gin.Context) {
-	us, err := s.store.AdminListUsers(c.Request.Context(), scopeOf(c), unitQuery(c))
+	us, err := s.Store.AdminListUsers(c.Request.Context(), httpx.ScopeOf(c), unitQuery(c))
 	respondItems(c, us, err, s.adminUser)
 }
 
@@ -44,16 +44,8 @@ func (s *Server) adminGetUser(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u, err := s.store.AdminUser(c.Request.Context(), scopeOf(c), id)
+	u, err := s.Store.AdminUser(c.Request.Context(), httpx.ScopeOf(c), id)
 	respond(c, http.StatusOK, s.adminUser(u), err)
-}
-
-// hashNewPassword checks a new password's length and hashes it.
-func hashNewPassword(pw string) (string, error) {
-	if err := domain.ValidatePassword(pw); err != nil {
-		return "", err
-	}
-	return auth.HashPassword(pw)
 }
 
 // adminCreateUser handles POST /api/v1/users {"email","name","role","unit",
@@ -80,23 +72,23 @@ func (s *Server) adminCreateUser(c *gin.Context) {
 	// every bad field at once, before the cost of hashing
 	bad := map[string]string{}
 	if _, err := domain.ValidateUserSpec(spec); err != nil {
-		for k, v := range toDomain(err).Fields {
+		for k, v := range httpx.ToDomain(err).Fields {
 			bad[k] = v
 		}
 	}
 	if err := domain.ValidatePassword(req.Password); err != nil {
-		bad["password"] = toDomain(err).Fields["password"]
+		bad["password"] = httpx.ToDomain(err).Fields["password"]
 	}
 	if len(bad) > 0 {
-		writeError(c, domain.Invalid("Thông tin tài khoản không hợp lệ.", "The account details are not valid.", bad))
+		httpx.WriteError(c, domain.Invalid("Thông tin tài khoản không hợp lệ.", "The account details are not valid.", bad))
 		return
 	}
-	hash, err := hashNewPassword(req.Password)
+	hash, err := httpx.HashNewPassword(req.Password)
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
-	u, err := s.store.AdminCreateUser(c.Request.Context(), scopeOf(c), spec, hash)
+	u, err := s.Store.AdminCreateUser(c.Request.Context(), httpx.ScopeOf(c), spec, hash)
 	respond(c, http.StatusCreated, s.adminUser(u), err)
 }
 
@@ -119,14 +111,14 @@ func (s *Server) adminUpdateUser(c *gin.Context) {
 	}
 	var hash *string
 	if req.Password != nil {
-		h, err := hashNewPassword(*req.Password)
+		h, err := httpx.HashNewPassword(*req.Password)
 		if err != nil {
-			writeError(c, err)
+			httpx.WriteError(c, err)
 			return
 		}
 		hash = &h
 	}
-	u, err := s.store.AdminUpdateUser(c.Request.Context(), scopeOf(c), id, domain.UserPatch{Name: req.Name,
+	u, err := s.Store.AdminUpdateUser(c.Request.Context(), httpx.ScopeOf(c), id, domain.UserPatch{Name: req.Name,
 		Role: req.Role, Department: req.Department, Active: req.Active, Digest: req.Digest, ZaloUserID: req.ZaloUserID}, hash)
 	respond(c, http.StatusOK, s.adminUser(u), err)
 }
@@ -138,6 +130,6 @@ func (s *Server) adminDeleteUser(c *gin.Context) {
 	if !ok {
 		return
 	}
-	_, err := s.store.AdminDeactivateUser(c.Request.Context(), scopeOf(c), id)
+	_, err := s.Store.AdminDeactivateUser(c.Request.Context(), httpx.ScopeOf(c), id)
 	respondRemoval(c, id, domain.Removal{Deactivated: true}, err)
 }

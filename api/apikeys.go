@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 // apiKeyItem is an Open311 API key in the administration API: never the
@@ -23,7 +24,7 @@ type apiKeyItem struct {
 }
 
 func (s *Server) apiKeyItem(k domain.APIKey) apiKeyItem {
-	it := apiKeyItem{ID: k.ID, Name: k.Name, Prefix: k.Prefix, CreatedAt: k.CreatedAt.In(s.cfg.Location),
+	it := apiKeyItem{ID: k.ID, Name: k.Name, Prefix: k.Prefix, CreatedAt: k.CreatedAt.In(s.Cfg.Location),
 		LastUsedAt: s.local(k.LastUsedAt), RevokedAt: s.local(k.RevokedAt)}
 	if k.UnitCode != "" {
 		u := k.UnitCode
@@ -44,7 +45,7 @@ func (s *Server) apiKeyAdminRoutes(g *gin.RouterGroup) {
 
 // listAPIKeys handles GET /api/v1/apikeys.
 func (s *Server) listAPIKeys(c *gin.Context) {
-	keys, err := s.store.ListAPIKeys(c.Request.Context(), scopeOf(c))
+	keys, err := s.Store.ListAPIKeys(c.Request.Context(), httpx.ScopeOf(c))
 	respondItems(c, keys, err, s.apiKeyItem)
 }
 
@@ -57,10 +58,10 @@ func (s *Server) createAPIKey(c *gin.Context) {
 	if !readJSON(c, &req) {
 		return
 	}
-	sc := scopeOf(c)
-	k, secret, err := s.store.CreateAPIKey(c.Request.Context(), &sc, req.Name, req.Unit)
+	sc := httpx.ScopeOf(c)
+	k, secret, err := s.Store.CreateAPIKey(c.Request.Context(), &sc, req.Name, req.Unit)
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
 	it := s.apiKeyItem(k)
@@ -75,9 +76,9 @@ func (s *Server) revokeAPIKey(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sc := scopeOf(c)
-	if err := s.store.RevokeAPIKey(c.Request.Context(), &sc, id); err != nil {
-		writeError(c, err)
+	sc := httpx.ScopeOf(c)
+	if err := s.Store.RevokeAPIKey(c.Request.Context(), &sc, id); err != nil {
+		httpx.WriteError(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)

@@ -136,19 +136,19 @@ func TestARevokedFamilyEndsItsAccessTokens(t *testing.T) {
 func TestPageSignOutEndsTheCopiedCookie(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	b := newBrowser(t, e)
-	b.signIn(apitest.StaffKT)
-	access := b.cookie("caunoi_session", "/")
-	if pg := b.get("/staff"); pg.Status != 200 {
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.StaffKT)
+	access := b.Cookie("caunoi_session", "/")
+	if pg := b.Get("/staff"); pg.Status != 200 {
 		t.Fatalf("queue: %d", pg.Status)
 	}
-	if pg := b.post("/staff/logout", url.Values{"csrf_token": {b.csrf()}}); pg.Status != http.StatusSeeOther {
+	if pg := b.Post("/staff/logout", url.Values{"csrf_token": {b.CSRF()}}); pg.Status != http.StatusSeeOther {
 		t.Fatalf("sign out: %d %s", pg.Status, pg.Body)
 	}
-	thief := newBrowser(t, e)
+	thief := apitest.NewBrowser(t, e)
 	u, _ := url.Parse(e.Server.URL)
-	thief.c.Jar.SetCookies(u, []*http.Cookie{{Name: "caunoi_session", Value: access, Path: "/"}})
-	if pg := thief.get("/staff"); pg.Status != http.StatusSeeOther || pg.Location != "/staff/login?next=%2Fstaff" {
+	thief.Client.Jar.SetCookies(u, []*http.Cookie{{Name: "caunoi_session", Value: access, Path: "/"}})
+	if pg := thief.Get("/staff"); pg.Status != http.StatusSeeOther || pg.Location != "/staff/login?next=%2Fstaff" {
 		t.Fatalf("the copied cookie after sign-out: %d %q", pg.Status, pg.Location)
 	}
 	wantEnded(t, me(e, access), "the copied cookie's token on the API")
@@ -284,4 +284,22 @@ func TestSignInRehashesAnOldCostHash(t *testing.T) {
 		t.Fatalf("after signing in, the hash's cost is %d (%v), want %d", cost, err, auth.PasswordCost)
 	}
 	signInFresh(t, e, apitest.StaffVHXH)
+}
+
+// A change of role or department ends the account's sessions: their
+// tokens carry the old ones.
+func TestARoleChangeEndsTheAccountsSessions(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	p := signInFresh(t, e, apitest.HeadKinhTe)
+	if r := me(e, p.AccessToken); r.Status != 200 {
+		t.Fatalf("before: %d", r.Status)
+	}
+	r := e.As(apitest.Admin, "PATCH", fmt.Sprintf("/api/v1/users/%d", e.UserID(apitest.HeadKinhTe)), map[string]any{"role": "staff"})
+	if r.Status != 200 {
+		t.Fatalf("demote: %d %s", r.Status, r.Body)
+	}
+	e.Clock.Advance(6 * time.Second) // ended in the store; this server asks again after 5 s
+	wantEnded(t, me(e, p.AccessToken), "the demoted head's old token")
+	wantEnded(t, e.JSON("POST", "/api/v1/auth/refresh", map[string]string{"refresh_token": p.RefreshToken}), "its refresh token")
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
-	"caunoi/secretbox"
+	"caunoi/internal/httpx"
 )
 
 // channelItem is a channel account in the administration API. Tokens are
@@ -30,11 +30,8 @@ type channelItem struct {
 func (s *Server) channelItem(a domain.ChannelAccount) channelItem {
 	return channelItem{ID: a.ID, Platform: string(a.Platform), Unit: a.UnitCode, AccountID: a.AccountID,
 		AppID: a.AppID, Name: a.Name, Active: a.Active, HasAccessToken: len(a.AccessTokenEnc) > 0,
-		HasSecretKey: len(a.SecretKeyEnc) > 0, Tickets: a.Tickets, CreatedAt: a.CreatedAt.In(s.cfg.Location)}
+		HasSecretKey: len(a.SecretKeyEnc) > 0, Tickets: a.Tickets, CreatedAt: a.CreatedAt.In(s.Cfg.Location)}
 }
-
-var errCannotSeal = domain.Conflict("Máy chủ chưa đặt CAUNOI_SECRET_KEY nên không thể lưu mã truy cập của kênh.",
-	"The server has no CAUNOI_SECRET_KEY set, so channel tokens cannot be stored.")
 
 // channelAdminRoutes registers the admin API of channel accounts on an admin-only group:
 // GET /channels, GET /channels/{id}, POST /channels, PATCH /channels/{id},
@@ -50,8 +47,8 @@ func (s *Server) channelAdminRoutes(g *gin.RouterGroup) {
 
 // listChannels handles GET /api/v1/channels.
 func (s *Server) listChannels(c *gin.Context) {
-	sc := scopeOf(c)
-	accs, err := s.store.ListChannelAccounts(c.Request.Context(), &sc)
+	sc := httpx.ScopeOf(c)
+	accs, err := s.Store.ListChannelAccounts(c.Request.Context(), &sc)
 	respondItems(c, accs, err, s.channelItem)
 }
 
@@ -61,8 +58,8 @@ func (s *Server) getChannel(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sc := scopeOf(c)
-	a, err := s.store.GetChannelAccount(c.Request.Context(), &sc, id)
+	sc := httpx.ScopeOf(c)
+	a, err := s.Store.GetChannelAccount(c.Request.Context(), &sc, id)
 	respond(c, http.StatusOK, s.channelItem(a), err)
 }
 
@@ -86,16 +83,16 @@ func (s *Server) createChannel(c *gin.Context) {
 	in := domain.ChannelAccountInput{Unit: req.Unit, Platform: domain.Platform(strings.ToLower(strings.TrimSpace(req.Platform))),
 		AccountID: strings.TrimSpace(req.AccountID), AppID: req.AppID, Name: req.Name}
 	var err error
-	if in.AccessTokenEnc, err = s.sealToken(in.Platform, in.AccountID, "access_token", req.AccessToken); err != nil {
-		writeError(c, err)
+	if in.AccessTokenEnc, err = s.SealToken(in.Platform, in.AccountID, "access_token", req.AccessToken); err != nil {
+		httpx.WriteError(c, err)
 		return
 	}
-	if in.SecretKeyEnc, err = s.sealToken(in.Platform, in.AccountID, "secret_key", req.SecretKey); err != nil {
-		writeError(c, err)
+	if in.SecretKeyEnc, err = s.SealToken(in.Platform, in.AccountID, "secret_key", req.SecretKey); err != nil {
+		httpx.WriteError(c, err)
 		return
 	}
-	sc := scopeOf(c)
-	a, err := s.store.CreateChannelAccount(c.Request.Context(), &sc, in)
+	sc := httpx.ScopeOf(c)
+	a, err := s.Store.CreateChannelAccount(c.Request.Context(), &sc, in)
 	respond(c, http.StatusCreated, s.channelItem(a), err)
 }
 
@@ -117,11 +114,11 @@ func (s *Server) patchChannel(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sc := scopeOf(c)
+	sc := httpx.ScopeOf(c)
 	ctx := c.Request.Context()
-	cur, err := s.store.GetChannelAccount(ctx, &sc, id)
+	cur, err := s.Store.GetChannelAccount(ctx, &sc, id)
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
 	u := domain.ChannelAccountUpdate{Unit: req.Unit, AppID: req.AppID, Name: req.Name, Active: req.Active}
@@ -133,14 +130,14 @@ func (s *Server) patchChannel(c *gin.Context) {
 		if t.plain == nil {
 			continue
 		}
-		sealed, err := s.sealToken(cur.Platform, cur.AccountID, t.field, *t.plain)
+		sealed, err := s.SealToken(cur.Platform, cur.AccountID, t.field, *t.plain)
 		if err != nil {
-			writeError(c, err)
+			httpx.WriteError(c, err)
 			return
 		}
 		*t.dst = &sealed
 	}
-	a, err := s.store.UpdateChannelAccount(ctx, &sc, id, u)
+	a, err := s.Store.UpdateChannelAccount(ctx, &sc, id, u)
 	respond(c, http.StatusOK, s.channelItem(a), err)
 }
 
@@ -152,10 +149,10 @@ func (s *Server) deleteChannel(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sc := scopeOf(c)
-	deleted, a, err := s.store.DeleteChannelAccount(c.Request.Context(), &sc, id)
+	sc := httpx.ScopeOf(c)
+	deleted, a, err := s.Store.DeleteChannelAccount(c.Request.Context(), &sc, id)
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
 	if deleted {
@@ -163,26 +160,4 @@ func (s *Server) deleteChannel(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, s.channelItem(a))
-}
-
-// sealToken encrypts a token given in a request for its place; "" seals to
-// nothing. A token with white space inside or over domain.MaxTokenLen bytes
-// is invalid_input; a server without CAUNOI_SECRET_KEY refuses to store one.
-func (s *Server) sealToken(platform domain.Platform, accountID, field, plain string) ([]byte, error) {
-	plain = strings.TrimSpace(plain)
-	if plain == "" {
-		return []byte{}, nil
-	}
-	if len(plain) > domain.MaxTokenLen || strings.ContainsFunc(plain, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
-		return nil, domain.Invalid("Mã truy cập không hợp lệ.", "The token is not valid.", map[string]string{field: domain.FieldInvalid})
-	}
-	box, err := secretbox.New(s.cfg.SecretKey)
-	if err != nil {
-		return nil, errCannotSeal
-	}
-	sealed, err := box.Seal(plain, secretbox.AAD(string(platform), accountID, field))
-	if err != nil {
-		return nil, domain.Internal(err)
-	}
-	return sealed, nil
 }

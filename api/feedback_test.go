@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -10,20 +11,10 @@ import (
 	"caunoi/internal/apitest"
 )
 
-func validFeedback() map[string]any {
-	return map[string]any{
-		"unit": "xuan-lung", "kind": "feedback", "category": "chieu-sang",
-		"title": "Đèn đường hỏng", "body": "Đèn đường trước nhà số 45 Lê Lợi, thôn 3 bị hỏng 3 ngày nay.",
-		"citizen":  map[string]any{"name": "Nguyễn Văn An", "phone": "0912 345 678", "email": "an@example.vn"},
-		"location": map[string]any{"address": "45 Lê Lợi, thôn 3", "lat": 21.32, "lng": 105.40},
-		"public":   false,
-	}
-}
-
 func TestSubmitFeedbackStoresARoutedTicketWithItsDeadline(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	r := e.JSON("POST", "/api/v1/feedback", validFeedback())
+	r := e.JSON("POST", "/api/v1/feedback", apitest.ValidFeedback())
 	if r.Status != 201 {
 		t.Fatalf("status %d: %s", r.Status, r.Body)
 	}
@@ -131,12 +122,12 @@ func TestBadFeedbackIsRefusedAndStoresNothing(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
 	with := func(k string, v any) map[string]any {
-		f := validFeedback()
+		f := apitest.ValidFeedback()
 		f[k] = v
 		return f
 	}
 	citizen := func(k, v string) map[string]any {
-		f := validFeedback()
+		f := apitest.ValidFeedback()
 		f["citizen"] = map[string]any{k: v}
 		return f
 	}
@@ -207,19 +198,10 @@ func TestErrorsSpeakEnglishWhenAsked(t *testing.T) {
 	}
 }
 
-func submit(t *testing.T, e *apitest.Env, body string) string {
-	t.Helper()
-	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "body": body})
-	if r.Status != 201 {
-		t.Fatalf("submit: %d %s", r.Status, r.Body)
-	}
-	return r.Map(t)["tracking_code"].(string)
-}
-
 func TestFollowUpReopensAResolvedTicketWithin30Days(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	code := submit(t, e, "Ổ gà lớn giữa đường liên thôn")
+	code := e.Submit("Ổ gà lớn giữa đường liên thôn")
 	r := e.JSON("POST", "/api/v1/feedback/"+code+"/messages", map[string]any{"body": "Ổ gà ngày càng to hơn"})
 	if r.Status != 201 {
 		t.Fatalf("follow-up: %d %s", r.Status, r.Body)
@@ -257,7 +239,7 @@ func TestFollowUpReopensAResolvedTicketWithin30Days(t *testing.T) {
 func TestRatingOnceAfterResolution(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	code := submit(t, e, "Rác tồn đọng ở chợ")
+	code := e.Submit("Rác tồn đọng ở chợ")
 	rate := func(score int) *apitest.Response {
 		return e.JSON("POST", "/api/v1/feedback/"+code+"/rating", map[string]any{"score": score, "comment": "Cảm ơn"})
 	}
@@ -295,7 +277,7 @@ func TestUnknownOrMalformedCodesAreNotFound(t *testing.T) {
 func TestTrackingLookupsAreRateLimitedPerAddress(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, apitest.RateLimited)
-	code := submit(t, e, "Đèn đường hỏng")
+	code := e.Submit("Đèn đường hỏng")
 	var last *apitest.Response
 	for i := 0; i < 40; i++ {
 		last = e.JSON("GET", "/api/v1/feedback/"+code, nil)
@@ -346,7 +328,7 @@ func TestUnitsAndCategories(t *testing.T) {
 }
 
 func mustJSON(v any) []byte {
-	b, err := jsonMarshal(v)
+	b, err := json.Marshal(v)
 	if err != nil {
 		panic(fmt.Sprint(err))
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 // fuzzContext returns a gin context over a POST of body with the media type,
@@ -21,7 +22,7 @@ func fuzzContext(body []byte, ctype string) *gin.Context {
 	c, _ := gin.CreateTestContext(rec)
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/feedback", bytes.NewReader(body))
 	req.Header.Set("Content-Type", ctype)
-	req.Body = http.MaxBytesReader(rec, req.Body, MaxBodyBytes)
+	req.Body = http.MaxBytesReader(rec, req.Body, httpx.MaxBodyBytes)
 	c.Request = req
 	return c
 }
@@ -53,8 +54,8 @@ func FuzzDecodeFeedback(f *testing.F) {
 			in, err = domain.ValidateFeedback(in, fuzzCategories)
 		}
 		if err != nil {
-			de := toDomain(err)
-			status := statusOf[de.Code]
+			de := httpx.ToDomain(err)
+			status := httpx.StatusOf[de.Code]
 			if status < 400 || status >= 500 || de.Message == "" || de.MessageEN == "" {
 				t.Fatalf("refusal %#v maps to %d", err, status)
 			}

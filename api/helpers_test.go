@@ -1,10 +1,5 @@
 package api_test
 
-import (
-	"encoding/json"
-	"strconv"
-)
-
-func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+import "strconv"
 
 func formatInt(v int64) string { return strconv.FormatInt(v, 10) }

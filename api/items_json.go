@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 // The queue's pages are what staff load all day, and encoding them through
@@ -30,7 +31,7 @@ func (s *Server) writeItems(c *gin.Context, items []domain.TicketItem, withCurso
 	b = append(b, ']')
 	if withCursor {
 		b = append(b, `,"next_cursor":`...)
-		if cur := encodeCursor(next); cur != nil {
+		if cur := httpx.EncodeCursor(next); cur != nil {
 			b = appendJSONString(b, *cur)
 		} else {
 			b = append(b, "null"...)
@@ -79,7 +80,7 @@ func appendItem(b []byte, it ticketItem) []byte {
 	return append(b, '}')
 }
 
-func appendRef(b []byte, r *namedRef) []byte {
+func appendRef(b []byte, r *httpx.NamedRef) []byte {
 	if r == nil {
 		return append(b, "null"...)
 	}

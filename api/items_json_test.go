@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 // hostile strings: every escape encoding/json makes, and what it keeps.
@@ -26,10 +27,10 @@ func TestAppendItemIsEncodingJSON(t *testing.T) {
 			Kind: domain.KindFeedback, Channel: s, Unit: "xuan-lung", CreatedAt: times[i%len(times)],
 			DueAt: times[(i+1)%len(times)], Overdue: i%2 == 0}
 		if i%3 != 0 {
-			it.Category = &namedRef{Code: "chieu-sang", Name: s}
+			it.Category = &httpx.NamedRef{Code: "chieu-sang", Name: s}
 		}
 		if i%2 != 0 {
-			it.Department = &namedRef{Code: s, Name: "Phòng Kinh tế"}
+			it.Department = &httpx.NamedRef{Code: s, Name: "Phòng Kinh tế"}
 			it.Assignee = &assigneeRef{ID: int64(i), Name: s}
 		}
 		want, err := json.Marshal(it)
@@ -45,7 +46,7 @@ func TestAppendItemIsEncodingJSON(t *testing.T) {
 // A whole page: the items, then the cursor, as gin's JSON of a map wrote it.
 func TestWriteItemsIsTheMapsJSON(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	s := &Server{cfg: Config{Location: domain.VietnamLocation()}}
+	s := &Server{&httpx.Core{Cfg: httpx.Config{Location: domain.VietnamLocation()}}}
 	at := time.Date(2026, 11, 26, 9, 30, 0, 0, time.UTC)
 	items := []domain.TicketItem{
 		{ID: 1, TrackingCode: "AAAA-BBBBB", Title: "Đèn <đường>", Status: domain.StatusNew, Kind: domain.KindFeedback,
@@ -65,7 +66,7 @@ func TestWriteItemsIsTheMapsJSON(t *testing.T) {
 		}
 		m := gin.H{"items": out}
 		if tc.withCursor {
-			m["next_cursor"] = encodeCursor(tc.next)
+			m["next_cursor"] = httpx.EncodeCursor(tc.next)
 		}
 		want, _ := json.Marshal(m)
 		w := httptest.NewRecorder()

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -9,24 +8,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
-
-// NotificationStore is what the in-app notifications ask of the data layer.
-// Every method takes the caller's user id and touches only that user's rows
-// (in the query itself).
-type NotificationStore interface {
-	// ListNotifications returns the user's notifications newest first (at
-	// most limit, ids below beforeID when it is not 0, only unread ones when
-	// unreadOnly) and the user's unread count.
-	ListNotifications(ctx context.Context, userID int64, unreadOnly bool, beforeID int64,
-		limit int) ([]domain.Notification, int, error)
-	// ReadNotification marks one of the user's notifications read (not_found
-	// for another user's) and returns when it was read.
-	ReadNotification(ctx context.Context, userID, id int64, at time.Time) (time.Time, error)
-	// ReadAllNotifications marks all the user's notifications read and
-	// returns how many were unread.
-	ReadAllNotifications(ctx context.Context, userID int64, at time.Time) (int, error)
-}
 
 // notificationRoutes registers the caller's notifications on the staff group.
 func (s *Server) notificationRoutes(g *gin.RouterGroup) {
@@ -81,20 +64,20 @@ func (s *Server) listNotifications(c *gin.Context) {
 	if len(fields) > 0 {
 		err := *errBadNotificationQuery
 		err.Fields = fields
-		writeError(c, &err)
+		httpx.WriteError(c, &err)
 		return
 	}
-	items, unread, err := s.store.ListNotifications(c.Request.Context(), scopeOf(c).UserID, unreadOnly, before, limit)
+	items, unread, err := s.Store.ListNotifications(c.Request.Context(), httpx.ScopeOf(c).UserID, unreadOnly, before, limit)
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
 	out := make([]notificationOut, len(items))
 	for i, n := range items {
 		o := notificationOut{ID: n.ID, Kind: n.Kind, Body: n.Body, TicketID: n.TicketID,
-			CreatedAt: n.CreatedAt.In(s.cfg.Location), ReadAt: s.local(n.ReadAt)}
+			CreatedAt: n.CreatedAt.In(s.Cfg.Location), ReadAt: s.local(n.ReadAt)}
 		if n.TicketID != nil {
-			code, url := n.TrackingCode, s.cfg.PublicURL+"/staff/tickets/"+strconv.FormatInt(*n.TicketID, 10)
+			code, url := n.TrackingCode, s.Cfg.PublicURL+"/staff/tickets/"+strconv.FormatInt(*n.TicketID, 10)
 			o.TrackingCode, o.URL = &code, &url
 		}
 		out[i] = o
@@ -111,22 +94,22 @@ func (s *Server) listNotifications(c *gin.Context) {
 func (s *Server) readNotification(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(c, domain.NotFound("thông báo", "notification"))
+		httpx.WriteError(c, domain.NotFound("thông báo", "notification"))
 		return
 	}
-	at, err := s.store.ReadNotification(c.Request.Context(), scopeOf(c).UserID, id, s.cfg.Now())
+	at, err := s.Store.ReadNotification(c.Request.Context(), httpx.ScopeOf(c).UserID, id, s.Cfg.Now())
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"id": id, "read_at": at.In(s.cfg.Location)})
+	c.JSON(http.StatusOK, gin.H{"id": id, "read_at": at.In(s.Cfg.Location)})
 }
 
 // readAllNotifications handles POST /api/v1/notifications/read-all.
 func (s *Server) readAllNotifications(c *gin.Context) {
-	n, err := s.store.ReadAllNotifications(c.Request.Context(), scopeOf(c).UserID, s.cfg.Now())
+	n, err := s.Store.ReadAllNotifications(c.Request.Context(), httpx.ScopeOf(c).UserID, s.Cfg.Now())
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"marked": n, "unread": 0})

@@ -36,7 +36,7 @@ func listNotifications(t *testing.T, e *apitest.Env, email, query string) notifi
 func TestNotificationsListAndRead(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, code := newTicket(t, e, "xuan-lung", lampText) // kinh-te, 3 working days
+	id, code := e.NewTicket("xuan-lung", lampText) // kinh-te, 3 working days
 	var due time.Time
 	e.MustGet(&due, "SELECT due_at FROM tickets WHERE id = $1", id)
 	e.DB.MustExec("UPDATE tickets SET status = 'assigned' WHERE id = $1", id) // accepted: only its due time is watched

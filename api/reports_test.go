@@ -5,9 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -123,10 +120,10 @@ func checkBreakdown(t *testing.T, name string, rows []domain.Breakdown, want map
 func TestReportSummaryFigures(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	seedReportFixture(t, e)
+	apitest.SeedReportFixture(t, e)
 	now := e.Clock.Now() // 2026-11-03 09:00
-	start, end := at("10-01 00:00"), at("11-01 00:00")
-	xl := func(x rt) bool { return x.unit == "xuan-lung" }
+	start, end := apitest.At("10-01 00:00"), apitest.At("11-01 00:00")
+	xl := func(x apitest.ReportTicket) bool { return x.Unit == "xuan-lung" }
 
 	s := getSummary(t, e, apitest.Leader, october)
 	if s.Unit != "xuan-lung" || s.UnitName != "Xã Xuân Lũng" || s.From != "2026-10-01" || s.To != "2026-10-31" || len(s.ByUnit) != 0 {
@@ -170,7 +167,7 @@ func TestReportSummaryFigures(t *testing.T) {
 	if p == nil || p.From != "2026-09-01" || p.To != "2026-09-30" {
 		t.Fatalf("previous %+v", p)
 	}
-	checkFigures(t, "previous", *p, expect(at("09-01 00:00"), start, now, xl).fig)
+	checkFigures(t, "previous", *p, expect(apitest.At("09-01 00:00"), start, now, xl).fig)
 	if p.Received != 2 || p.Open != 1 || p.Overdue != 1 || p.Resolved != 0 {
 		t.Errorf("previous by hand: %+v", p)
 	}
@@ -179,9 +176,9 @@ func TestReportSummaryFigures(t *testing.T) {
 func TestReportProvinceRollUp(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	seedReportFixture(t, e)
+	apitest.SeedReportFixture(t, e)
 	s := getSummary(t, e, apitest.Admin, "unit=phu-tho&"+october)
-	want := expect(at("10-01 00:00"), at("11-01 00:00"), e.Clock.Now(), func(rt) bool { return true })
+	want := expect(apitest.At("10-01 00:00"), apitest.At("11-01 00:00"), e.Clock.Now(), func(apitest.ReportTicket) bool { return true })
 	checkFigures(t, "province", s.Figures, want.fig)
 	if s.Received != 11 || s.Overdue != 3 {
 		t.Errorf("province by hand: %+v", s.Figures)
@@ -200,11 +197,11 @@ func TestReportProvinceRollUp(t *testing.T) {
 func TestReportScope(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	seedReportFixture(t, e)
+	apitest.SeedReportFixture(t, e)
 	// A head sees its department only, and the report names it.
 	h := getSummary(t, e, apitest.HeadKinhTe, october)
-	want := expect(at("10-01 00:00"), at("11-01 00:00"), e.Clock.Now(),
-		func(x rt) bool { return x.unit == "xuan-lung" && x.dept == "kinh-te" })
+	want := expect(apitest.At("10-01 00:00"), apitest.At("11-01 00:00"), e.Clock.Now(),
+		func(x apitest.ReportTicket) bool { return x.Unit == "xuan-lung" && x.Dept == "kinh-te" })
 	checkFigures(t, "head", h.Figures, want.fig)
 	if h.Received != 4 || h.Department == nil || h.Department.Name != "Phòng Kinh tế" || len(h.ByDepartment) != 1 {
 		t.Errorf("head summary %+v %+v", h.Figures, h.ByDepartment)
@@ -248,38 +245,15 @@ func TestReportScope(t *testing.T) {
 	}
 }
 
-// pdfText returns the text of a PDF, whitespace folded, read back with pdftotext.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("pdftotext is required in CI (.ci/run installs poppler-utils): %v", err)
-		}
-		t.Skip("pdftotext (poppler-utils) is not installed")
-	}
-	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		t.Fatalf("not a PDF: %.60q", pdf)
-	}
-	path := filepath.Join(t.TempDir(), "r.pdf")
-	if err := os.WriteFile(path, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.CommandContext(context.Background(), "pdftotext", "-enc", "UTF-8", path, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext: %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
-}
-
 func TestReportPDFReadsBack(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	seedReportFixture(t, e)
+	apitest.SeedReportFixture(t, e)
 	r := e.As(apitest.Leader, "GET", "/api/v1/reports/summary.pdf?"+october, nil)
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("pdf: %d %s %.200s", r.Status, r.Header.Get("Content-Type"), r.Body)
 	}
-	txt := pdfText(t, r.Body)
+	txt := apitest.PDFText(t, r.Body)
 	for _, want := range []string{"ỦY BAN NHÂN DÂN", "XÃ XUÂN LŨNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
 		"Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "I. Tình hình tiếp nhận", "II. Kết quả xử lý", "III. Đánh giá",
 		"IV. Nhiệm vụ, đề xuất", "Phòng Kinh tế", "Văn phòng HĐND và UBND", "Trung tâm Phục vụ hành chính công",
@@ -299,7 +273,7 @@ func TestReportPDFReadsBack(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("post pdf: %d %s", r.Status, r.Body)
 	}
-	txt = pdfText(t, r.Body)
+	txt = apitest.PDFText(t, r.Body)
 	for _, want := range []string{"ĐẢNG CỘNG SẢN VIỆT NAM", "Tập trung xử lý dứt điểm"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("the Party committee's PDF lacks %q", want)
@@ -310,7 +284,7 @@ func TestReportPDFReadsBack(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("province pdf: %d %s", r.Status, r.Body)
 	}
-	txt = pdfText(t, r.Body)
+	txt = apitest.PDFText(t, r.Body)
 	for _, want := range []string{"TỈNH PHÚ THỌ", "Xếp hạng", "Phường Âu Cơ", "Xã Xuân Lũng", "tổng số 11 phản ánh",
 		"không kèm danh sách 11 phản ánh"} {
 		if !strings.Contains(txt, want) {
@@ -340,7 +314,7 @@ func readCSV(t *testing.T, r *apitest.Response) [][]string {
 func TestExportCSV(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	seedReportFixture(t, e)
+	apitest.SeedReportFixture(t, e)
 	codes := func(rows [][]string) string {
 		var c []string
 		for _, r := range rows[1:] {
@@ -374,14 +348,14 @@ func TestExportCSV(t *testing.T) {
 func TestReportArchive(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	seedReportFixture(t, e)
+	apitest.SeedReportFixture(t, e)
 	ctx := context.Background()
 	var ids []int64
 	for _, u := range []string{"xuan-lung", "au-co"} {
 		var unitID int64
 		e.MustGet(&unitID, "SELECT id FROM units WHERE code = $1", u)
 		sum, err := e.Store.ReportSummary(ctx, domain.Scope{Role: domain.RoleAdmin, UnitID: unitID},
-			domain.ReportRequest{From: at("10-01 00:00"), To: at("10-31 00:00")})
+			domain.ReportRequest{From: apitest.At("10-01 00:00"), To: apitest.At("10-31 00:00")})
 		if err != nil {
 			t.Fatal(err)
 		}

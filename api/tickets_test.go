@@ -14,20 +14,6 @@ const (
 	welfareText = "Xin hỏi về chế độ trợ cấp cho hộ nghèo năm nay" // → van-hoa-xa-hoi
 )
 
-// newTicket files a citizen's feedback and returns its id and tracking code.
-func newTicket(t *testing.T, e *apitest.Env, unit, body string) (int64, string) {
-	t.Helper()
-	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": unit, "body": body,
-		"citizen": map[string]any{"name": "Lê Thị Cúc", "phone": "0987654321"}})
-	if r.Status != 201 {
-		t.Fatalf("feedback: %d %s", r.Status, r.Body)
-	}
-	code := r.Map(t)["tracking_code"].(string)
-	var id int64
-	e.MustGet(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code)
-	return id, code
-}
-
 // foreignTicket makes a ticket in another province, out of every demo scope.
 func foreignTicket(t *testing.T, e *apitest.Env) int64 {
 	t.Helper()
@@ -111,7 +97,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				case p == nil:
 					id = foreignTicket(t, e)
 				default:
-					id, _ = newTicket(t, e, p.unit, p.text)
+					id, _ = e.NewTicket(p.unit, p.text)
 				}
 				want := 404
 				if inScope {
@@ -139,9 +125,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 func TestQueueShowsOnlyTheScope(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	newTicket(t, e, "xuan-lung", lampText)
-	newTicket(t, e, "xuan-lung", welfareText)
-	newTicket(t, e, "au-co", lampText)
+	e.NewTicket("xuan-lung", lampText)
+	e.NewTicket("xuan-lung", welfareText)
+	e.NewTicket("au-co", lampText)
 	foreignTicket(t, e)
 	counts := map[string]int{apitest.Admin: 3, apitest.Leader: 2, apitest.HeadKinhTe: 1, apitest.StaffKT: 1, apitest.StaffVHXH: 1}
 	for email, want := range counts {
@@ -162,8 +148,8 @@ func TestQueueShowsOnlyTheScope(t *testing.T) {
 func TestSearchIgnoresDiacritics(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	_, code := newTicket(t, e, "xuan-lung", "Đèn đường hỏng ở thôn Đông từ tuần trước")
-	newTicket(t, e, "xuan-lung", "Đường liên xã bị sạt lở sau mưa")
+	_, code := e.NewTicket("xuan-lung", "Đèn đường hỏng ở thôn Đông từ tuần trước")
+	e.NewTicket("xuan-lung", "Đường liên xã bị sạt lở sau mưa")
 	for _, q := range []string{"den duong thon dong", "ĐÈN ĐƯỜNG", "thon dong", "Den Duong Hong"} {
 		var out struct {
 			Items []struct {
@@ -183,7 +169,7 @@ func TestQueuePagingIsStableWhileTicketsChange(t *testing.T) {
 	seen := map[int64]bool{}
 	var ids []int64
 	for i := 0; i < 7; i++ {
-		id, _ := newTicket(t, e, "xuan-lung", fmt.Sprintf("%s, lần %d", lampText, i))
+		id, _ := e.NewTicket("xuan-lung", fmt.Sprintf("%s, lần %d", lampText, i))
 		ids = append(ids, id)
 		e.Clock.Advance(time.Hour)
 	}
@@ -212,7 +198,7 @@ func TestQueuePagingIsStableWhileTicketsChange(t *testing.T) {
 	}
 	first, cur := page("")
 	// While paging: a new ticket arrives (due last) and one on page 1 is resolved.
-	newTicket(t, e, "xuan-lung", lampText+" nữa")
+	e.NewTicket("xuan-lung", lampText+" nữa")
 	e.DB.MustExec("UPDATE tickets SET status = 'resolved', resolved_at = now() WHERE id = $1", first[0])
 	second, cur := page(cur)
 	third, cur2 := page(cur)
@@ -258,7 +244,7 @@ func TestStatusMachineThroughTheAPI(t *testing.T) {
 			if to == "duplicate" || from == to {
 				continue // duplicates are made by merge
 			}
-			id, _ := newTicket(t, e, "xuan-lung", lampText)
+			id, _ := e.NewTicket("xuan-lung", lampText)
 			e.DB.MustExec("UPDATE tickets SET status = $2, resolved_at = CASE WHEN $2 IN ('resolved','closed') THEN now() END WHERE id = $1", id, from)
 			r := e.As(apitest.StaffKT, "POST", fmt.Sprintf("/api/v1/tickets/%d/status", id), map[string]any{"status": to, "note": "x"})
 			want := 409
@@ -283,7 +269,7 @@ func TestStatusMachineThroughTheAPI(t *testing.T) {
 func TestWaitingForTheCitizenPausesTheClock(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, code := newTicket(t, e, "xuan-lung", lampText) // Tuesday 09:00, due Friday 17:00
+	id, code := e.NewTicket("xuan-lung", lampText) // Tuesday 09:00, due Friday 17:00
 	var due0 time.Time
 	e.MustGet(&due0, "SELECT due_at FROM tickets WHERE id = $1", id)
 	post := func(status string) {
@@ -311,7 +297,7 @@ func TestWaitingForTheCitizenPausesTheClock(t *testing.T) {
 func TestRepliesReachTheCitizenNotesDoNot(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, code := newTicket(t, e, "xuan-lung", lampText)
+	id, code := e.NewTicket("xuan-lung", lampText)
 	e.As(apitest.StaffKT, "POST", fmt.Sprintf("/api/v1/tickets/%d/notes", id), map[string]any{"body": "Nội bộ: nhà thầu hẹn thứ Sáu"})
 	r := e.As(apitest.StaffKT, "POST", fmt.Sprintf("/api/v1/tickets/%d/replies", id), map[string]any{"body": "Xã sẽ thay bóng đèn trong tuần."})
 	if r.Status != 201 || r.Map(t)["delivery"] != "shown" {
@@ -334,7 +320,7 @@ func TestRepliesReachTheCitizenNotesDoNot(t *testing.T) {
 func TestExtensionsAsTheKindAllows(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, _ := newTicket(t, e, "xuan-lung", lampText)
+	id, _ := e.NewTicket("xuan-lung", lampText)
 	ext := func(days int, reason string) *apitest.Response {
 		return e.As(apitest.StaffKT, "POST", fmt.Sprintf("/api/v1/tickets/%d/extensions", id), map[string]any{"days": days, "reason": reason})
 	}
@@ -361,8 +347,8 @@ func TestExtensionsAsTheKindAllows(t *testing.T) {
 func TestMergeMakesADuplicate(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	a, _ := newTicket(t, e, "xuan-lung", lampText)
-	b, codeB := newTicket(t, e, "xuan-lung", lampText+" (gửi lại)")
+	a, _ := e.NewTicket("xuan-lung", lampText)
+	b, codeB := e.NewTicket("xuan-lung", lampText+" (gửi lại)")
 	sim := e.As(apitest.StaffKT, "GET", fmt.Sprintf("/api/v1/tickets/%d/similar", a), nil)
 	if !strings.Contains(string(sim.Body), codeB) {
 		t.Fatalf("similar tickets of %d do not list %s: %s", a, codeB, sim.Body)
@@ -387,7 +373,7 @@ func TestMergeMakesADuplicate(t *testing.T) {
 func TestAssignment(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, _ := newTicket(t, e, "xuan-lung", lampText)
+	id, _ := e.NewTicket("xuan-lung", lampText)
 	staffKT, staffVH := e.UserID(apitest.StaffKT), e.UserID(apitest.StaffVHXH)
 	patch := func(email string, body map[string]any) *apitest.Response {
 		return e.As(email, "PATCH", fmt.Sprintf("/api/v1/tickets/%d", id), body)
@@ -484,7 +470,7 @@ func TestHostileFilterValuesAreRefusedNotFailed(t *testing.T) {
 }
 
 // Whoever of the department answers or resolves a ticket without a handler
-// becomes its handler; never on a denunciation, and never an admin.
+// becomes its handler; never on a apitest.Denunciation, and never an admin.
 func TestWhoAnswersAnUnhandledTicketHandlesIt(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
@@ -499,7 +485,7 @@ func TestWhoAnswersAnUnhandledTicketHandlesIt(t *testing.T) {
 			t.Fatalf("reply as %s: %d %s", who, r.Status, r.Body)
 		}
 	}
-	a, _ := newTicket(t, e, "xuan-lung", "Đèn đường trước nhà văn hóa thôn Đông bị hỏng")
+	a, _ := e.NewTicket("xuan-lung", "Đèn đường trước nhà văn hóa thôn Đông bị hỏng")
 	reply(apitest.StaffKT, a)
 	if got := assignee(a); got != e.UserID(apitest.StaffKT) {
 		t.Fatalf("after staff.kinhte's reply the handler is %d", got)
@@ -514,7 +500,7 @@ func TestWhoAnswersAnUnhandledTicketHandlesIt(t *testing.T) {
 		t.Fatalf("the head's reply took the ticket from its handler: %d", got)
 	}
 
-	b, _ := newTicket(t, e, "xuan-lung", "Đường thôn Tây có nhiều ổ gà")
+	b, _ := e.NewTicket("xuan-lung", "Đường thôn Tây có nhiều ổ gà")
 	if r := e.As(apitest.HeadKinhTe, "POST", fmt.Sprintf("/api/v1/tickets/%d/status", b), map[string]any{"status": "in_progress"}); r.Status != 200 {
 		t.Fatalf("start: %d %s", r.Status, r.Body)
 	}
@@ -528,12 +514,12 @@ func TestWhoAnswersAnUnhandledTicketHandlesIt(t *testing.T) {
 		t.Fatalf("after the head resolved it the handler is %d", got)
 	}
 
-	c, _ := newTicket(t, e, "xuan-lung", "Rác thải ở chợ chưa được thu gom")
+	c, _ := e.NewTicket("xuan-lung", "Rác thải ở chợ chưa được thu gom")
 	reply(apitest.Admin, c)
 	if got := assignee(c); got != 0 {
 		t.Fatalf("an admin's reply made %d the handler", got)
 	}
-	d, _ := fileDenunciation(t, e)
+	d, _ := e.FileDenunciation()
 	reply(apitest.StaffKT, d)
 	if got := assignee(d); got != 0 {
 		t.Fatalf("a reply made staff the handler of a denunciation: %d", got)

@@ -15,8 +15,8 @@ import (
 func TestStaffFindATicketByItsTrackingCode(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, code := newTicket(t, e, "xuan-lung", "Đèn đường trước nhà văn hóa thôn Đông bị hỏng")
-	newTicket(t, e, "xuan-lung", "Rác thải ở chợ chưa được thu gom")
+	id, code := e.NewTicket("xuan-lung", "Đèn đường trước nhà văn hóa thôn Đông bị hỏng")
+	e.NewTicket("xuan-lung", "Rác thải ở chợ chưa được thu gom")
 	foreign := foreignTicket(t, e)
 	var foreignCode string
 	e.MustGet(&foreignCode, "SELECT tracking_code FROM tickets WHERE id = $1", foreign)
@@ -38,18 +38,18 @@ func TestStaffFindATicketByItsTrackingCode(t *testing.T) {
 		t.Errorf("a ticket of another province found by its code: %s", r.Body)
 	}
 
-	b := newBrowser(t, e)
-	b.signIn(apitest.StaffKT)
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.StaffKT)
 	for _, c := range []string{code, strings.ToLower(strings.ReplaceAll(code, "-", ""))} {
-		pg := b.get("/staff/tickets/" + c)
+		pg := b.Get("/staff/tickets/" + c)
 		if pg.Status != http.StatusSeeOther || pg.Location != "/staff/tickets/"+strconv.FormatInt(id, 10) {
 			t.Errorf("/staff/tickets/%s: %d to %q", c, pg.Status, pg.Location)
 		}
 	}
-	if pg := b.get("/staff/tickets/" + foreignCode); pg.Status != http.StatusNotFound {
+	if pg := b.Get("/staff/tickets/" + foreignCode); pg.Status != http.StatusNotFound {
 		t.Errorf("another province's ticket by code: %d", pg.Status)
 	}
-	if pg := b.get("/staff?q=" + strings.ToLower(tail)); pg.Status != 200 || !strings.Contains(pg.Body, code) {
+	if pg := b.Get("/staff?q=" + strings.ToLower(tail)); pg.Status != 200 || !strings.Contains(pg.Body, code) {
 		t.Errorf("the queue page searched by the code's tail: %d", pg.Status)
 	}
 }

@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 
+	"caunoi/internal/httpx"
+
 	"github.com/gin-gonic/gin"
 )
 
@@ -15,9 +17,9 @@ type unitItem struct {
 
 // listUnits handles GET /api/v1/units.
 func (s *Server) listUnits(c *gin.Context) {
-	units, err := s.store.ListUnits(c.Request.Context())
+	units, err := s.Store.ListUnits(c.Request.Context())
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
 	items := make([]unitItem, len(units))
@@ -38,9 +40,9 @@ type categoryItem struct {
 
 // listUnitCategories handles GET /api/v1/units/{unit}/categories.
 func (s *Server) listUnitCategories(c *gin.Context) {
-	cat, err := s.store.CatalogByCode(c.Request.Context(), c.Param("unit"))
+	cat, err := s.Store.CatalogByCode(c.Request.Context(), c.Param("unit"))
 	if err != nil {
-		writeError(c, err)
+		httpx.WriteError(c, err)
 		return
 	}
 	active := cat.ActiveCategories()

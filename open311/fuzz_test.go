@@ -1,18 +1,26 @@
-package api
+package open311
 
 import (
+	"bytes"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/gin-gonic/gin"
+
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 // fuzzO311Catalog is a unit with two categories, and fuzzO311Service the
 // service of one of them with a required list attribute and a number.
 var (
-	fuzzO311Catalog = &domain.Catalog{Unit: domain.Unit{ID: 1, Code: "xuan-lung"}, Categories: fuzzCategories}
+	fuzzO311Catalog = &domain.Catalog{Unit: domain.Unit{ID: 1, Code: "xuan-lung"}, Categories: []domain.Category{
+		{ID: 1, Code: "chieu-sang", Name: "Điện, chiếu sáng công cộng", Active: true},
+		{ID: 2, Code: "moi-truong", Name: "Môi trường, rác thải", Active: true},
+	}}
 	fuzzO311Service = domain.Open311Service{Code: "chieu-sang", Name: "Điện, chiếu sáng công cộng",
 		Attributes: []domain.ServiceAttribute{
 			{Variable: true, Code: "loai-den", Datatype: "singlevaluelist", Required: true, Order: 1,
@@ -22,6 +30,19 @@ var (
 				Values: []domain.AttributeValue{{Key: "a", Name: "A"}, {Key: "b", Name: "B"}}},
 		}}
 )
+
+// fuzzContext returns a gin context over a POST of body with the media type,
+// its body capped as the server caps every request.
+func fuzzContext(body []byte, ctype string) *gin.Context {
+	gin.SetMode(gin.ReleaseMode)
+	rec := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(rec)
+	req := httptest.NewRequest(http.MethodPost, "/open311/v2/requests.json", bytes.NewReader(body))
+	req.Header.Set("Content-Type", ctype)
+	req.Body = http.MaxBytesReader(rec, req.Body, httpx.MaxBodyBytes)
+	c.Request = req
+	return c
+}
 
 // FuzzOpen311Form feeds the Open311 POST form decoder (readForm, the
 // location, the attributes and newRequest's validation and mapping) hostile
@@ -35,7 +56,7 @@ func FuzzOpen311Form(f *testing.F) {
 	f.Add([]byte("lat=NaN&long=Inf&address_id=%FF%FE&description="+strings.Repeat("x", 4001)), false)
 	f.Add([]byte("--XX\r\nContent-Disposition: form-data; name=\"address_string\"\r\n\r\nThôn 3\r\n--XX\r\nContent-Disposition: form-data; name=\"attribute[loai-den]\"\r\n\r\nden-duong\r\n--XX--\r\n"), true)
 	f.Add([]byte("a=%zz&b&&=&attribute[]=x&attribute[=y&media_url=javascript:alert(1)"), false)
-	h := &open311{s: &Server{cfg: Config{Location: domain.VietnamLocation()}}}
+	h := &handler{s: &httpx.Core{Cfg: httpx.Config{Location: domain.VietnamLocation()}}}
 	f.Fuzz(func(t *testing.T, body []byte, multipart bool) {
 		ctype := "application/x-www-form-urlencoded"
 		if multipart {
@@ -65,8 +86,8 @@ func FuzzOpen311Form(f *testing.F) {
 				return
 			}
 		}
-		de := toDomain(err)
-		if st := statusOf[de.Code]; st != http.StatusBadRequest && st != http.StatusRequestEntityTooLarge {
+		de := httpx.ToDomain(err)
+		if st := httpx.StatusOf[de.Code]; st != http.StatusBadRequest && st != http.StatusRequestEntityTooLarge {
 			t.Fatalf("refusal %#v maps to %d", err, st)
 		}
 		if de.Message == "" || de.MessageEN == "" {

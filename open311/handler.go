@@ -1,7 +1,6 @@
-package api
+package open311
 
 import (
-	"context"
 	"encoding/json"
 	"encoding/xml"
 	"log/slog"
@@ -14,21 +13,9 @@ import (
 	"golang.org/x/time/rate"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/ratelimit"
 )
-
-// Open311Store is what the Open311 GeoReport v2 endpoints ask of the data layer.
-type Open311Store interface {
-	Open311Changeset(ctx context.Context) (string, error)
-	Open311Services(ctx context.Context, unitID int64) ([]domain.Open311Service, error)
-	Open311Requests(ctx context.Context, unitID int64, f domain.Open311Filter) ([]domain.Open311Request, error)
-	CreateOpen311Request(ctx context.Context, unitID int64, nt domain.NewTicket, sub domain.Open311Submission) (domain.Created, error)
-
-	APIKeyByHash(ctx context.Context, hash []byte) (domain.APIKey, error)
-	ListAPIKeys(ctx context.Context, sc domain.Scope) ([]domain.APIKey, error)
-	CreateAPIKey(ctx context.Context, sc *domain.Scope, name, unit string) (domain.APIKey, string, error)
-	RevokeAPIKey(ctx context.Context, sc *domain.Scope, id int64) error
-}
 
 // Per-key limit of Open311 POSTs (off with CAUNOI_RATE_LIMIT=off, like the
 // per-address limits).
@@ -37,18 +24,18 @@ const (
 	open311KeyBurst     = 30
 )
 
-// open311 serves GeoReport v2 (wiki.open311.org/GeoReport_v2) under
+// handler serves GeoReport v2 (wiki.open311.org/GeoReport_v2) under
 // /open311/v2/: every resource as .json or .xml, errors in the spec's
 // <errors><error> / [{"code","description"}] body.
-type open311 struct {
-	s        *Server
+type handler struct {
+	s        *httpx.Core
 	keyLimit *ratelimit.Limiter
 }
 
-// open311Routes registers /open311/v2/.
-func (s *Server) open311Routes(r *gin.Engine) {
-	h := &open311{s: s, keyLimit: ratelimit.New(rate.Inf, 1)}
-	if s.cfg.RateLimit {
+// Routes registers /open311/v2/.
+func Routes(r *gin.Engine, s *httpx.Core) {
+	h := &handler{s: s, keyLimit: ratelimit.New(rate.Inf, 1)}
+	if s.Cfg.RateLimit {
 		h.keyLimit = ratelimit.New(rate.Limit(open311KeyPerMinute/60.0), open311KeyBurst)
 	}
 	g := r.Group("/open311/v2")
@@ -88,7 +75,7 @@ var (
 	errO311UnknownJurisdiction = domain.NotFound("jurisdiction_id này", "jurisdiction_id (no unit has that code)")
 )
 
-func (h *open311) getTop(c *gin.Context) {
+func (h *handler) getTop(c *gin.Context) {
 	name, format, ok := splitFile(c.Param("file"))
 	switch {
 	case !ok:
@@ -104,7 +91,7 @@ func (h *open311) getTop(c *gin.Context) {
 	}
 }
 
-func (h *open311) postTop(c *gin.Context) {
+func (h *handler) postTop(c *gin.Context) {
 	name, format, ok := splitFile(c.Param("file"))
 	if !ok || name != "requests" {
 		h.fail(c, format, errO311NoResource)
@@ -116,11 +103,11 @@ func (h *open311) postTop(c *gin.Context) {
 // jurisdiction returns the catalog of the unit named by jurisdiction_id in
 // v: 400 when it is missing and the server has several units, 404 when no
 // active unit has that code.
-func (h *open311) jurisdiction(c *gin.Context, v url.Values) (*domain.Catalog, error) {
+func (h *handler) jurisdiction(c *gin.Context, v url.Values) (*domain.Catalog, error) {
 	ctx := c.Request.Context()
 	code := strings.ToLower(strings.TrimSpace(v.Get("jurisdiction_id")))
 	if code == "" {
-		u, err := h.s.store.SingleUnit(ctx)
+		u, err := h.s.Store.SingleUnit(ctx)
 		if domain.ErrorCode(err) == domain.EINVALID {
 			return nil, errO311NoJurisdiction
 		}
@@ -129,7 +116,7 @@ func (h *open311) jurisdiction(c *gin.Context, v url.Values) (*domain.Catalog, e
 		}
 		code = u.Code
 	}
-	cat, err := h.s.store.CatalogByCode(ctx, code)
+	cat, err := h.s.Store.CatalogByCode(ctx, code)
 	if domain.IsNotFound(err) {
 		return nil, errO311UnknownJurisdiction
 	}
@@ -167,18 +154,18 @@ type o311Error struct {
 
 // fail answers with the spec's error body in the requested format; the
 // code in the body is the HTTP status. Server failures are logged once here.
-func (h *open311) fail(c *gin.Context, format string, err error) {
-	de := toDomain(err)
+func (h *handler) fail(c *gin.Context, format string, err error) {
+	de := httpx.ToDomain(err)
 	status := open311Status(de.Code)
 	if status >= 500 {
-		logFrom(c).LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
+		httpx.LogFrom(c).LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
 			slog.String("code", de.Code), slog.Any("error", err))
 		if status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
 			c.Header("Retry-After", "5")
 		}
 	}
 	msg := de.Message
-	if English(c.Request) && de.MessageEN != "" {
+	if httpx.English(c.Request) && de.MessageEN != "" {
 		msg = de.MessageEN
 	}
 	h.write(c, format, status, "errors", []o311Error{{Code: status, Description: msg}})
@@ -187,13 +174,13 @@ func (h *open311) fail(c *gin.Context, format string, err error) {
 
 // allow applies the per-address limit of tracking-code lookups; on refusal
 // it answers 429 with Retry-After in the spec's error body.
-func (h *open311) allow(c *gin.Context, format string) bool {
-	return h.allowKey(c, format, h.s.lookupLimit, c.ClientIP())
+func (h *handler) allow(c *gin.Context, format string) bool {
+	return h.allowKey(c, format, h.s.LookupLimit, c.ClientIP())
 }
 
 // allowKey takes a token of key's bucket in l, or answers 429.
-func (h *open311) allowKey(c *gin.Context, format string, l *ratelimit.Limiter, key string) bool {
-	ok, wait := l.Allow(key, h.s.cfg.Now())
+func (h *handler) allowKey(c *gin.Context, format string, l *ratelimit.Limiter, key string) bool {
+	ok, wait := l.Allow(key, h.s.Cfg.Now())
 	if ok {
 		return true
 	}
@@ -207,7 +194,7 @@ const xmlHeader = `<?xml version="1.0" encoding="utf-8"?>` + "\n"
 
 // write answers with body: as JSON, or as XML inside the root element
 // (when root is not empty; otherwise body is the root).
-func (h *open311) write(c *gin.Context, format string, status int, root string, body any) {
+func (h *handler) write(c *gin.Context, format string, status int, root string, body any) {
 	if format == formatJSON {
 		b, err := json.Marshal(body)
 		if err != nil {
@@ -225,7 +212,7 @@ func (h *open311) write(c *gin.Context, format string, status int, root string, 
 	if err != nil {
 		c.Data(http.StatusInternalServerError, "text/xml; charset=utf-8",
 			[]byte(xmlHeader+"<errors><error><code>500</code><description>Internal error.</description></error></errors>"))
-		logFrom(c).Error("encode xml", slog.Any("error", err))
+		httpx.LogFrom(c).Error("encode xml", slog.Any("error", err))
 		return
 	}
 	c.Data(status, "text/xml; charset=utf-8", append([]byte(xmlHeader), b...))

@@ -1,4 +1,4 @@
-package api_test
+package open311_test
 
 import (
 	"bytes"
@@ -134,7 +134,7 @@ func decodeXML(t *testing.T, r *apitest.Response, v any) {
 	}
 }
 
-func decodeJSON(t *testing.T, r *apitest.Response, v any) {
+func DecodeJSON(t *testing.T, r *apitest.Response, v any) {
 	t.Helper()
 	if ct := r.Header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
 		t.Fatalf("Content-Type %q", ct)
@@ -183,7 +183,7 @@ func wantError(t *testing.T, r *apitest.Response, format string, status int) str
 		Code        int    `json:"code"`
 		Description string `json:"description"`
 	}
-	decodeJSON(t, r, &e)
+	DecodeJSON(t, r, &e)
 	if len(e) == 0 || e[0].Code != status || e[0].Description == "" {
 		t.Fatalf("errors %s", r.Body)
 	}
@@ -204,16 +204,6 @@ func post311(e *apitest.Env, format string, form url.Values, headers ...string) 
 	return e.Request("POST", "/open311/v2/requests."+format, []byte(form.Encode()),
 		append([]string{"Content-Type: application/x-www-form-urlencoded; charset=utf-8"}, headers...)...)
 }
-
-func get311(e *apitest.Env, path string, q url.Values) *apitest.Response {
-	e.T.Helper()
-	if q != nil {
-		path += "?" + q.Encode()
-	}
-	return e.Request("GET", "/open311/v2/"+path, nil)
-}
-
-func jurisdiction(code string) url.Values { return url.Values{"jurisdiction_id": {code}} }
 
 func streetLightRequest(key string) url.Values {
 	return url.Values{"api_key": {key}, "jurisdiction_id": {"xuan-lung"}, "service_code": {"chieu-sang"},
@@ -240,7 +230,7 @@ func withAttributes(e *apitest.Env) {
 
 func TestOpen311Discovery(t *testing.T) {
 	e := apitest.New(t)
-	r := get311(e, "discovery.json", nil)
+	r := e.Get311("discovery.json", nil)
 	var d struct {
 		Changeset  string `json:"changeset"`
 		Contact    string `json:"contact"`
@@ -250,7 +240,7 @@ func TestOpen311Discovery(t *testing.T) {
 			Formats                             []string
 		} `json:"endpoints"`
 	}
-	decodeJSON(t, r, &d)
+	DecodeJSON(t, r, &d)
 	if r.Status != 200 || d.Changeset == "" || d.Contact == "" || d.KeyService == "" || len(d.Endpoints) != 1 {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}
@@ -260,7 +250,7 @@ func TestOpen311Discovery(t *testing.T) {
 		t.Fatalf("endpoint %+v", ep)
 	}
 
-	x := get311(e, "discovery.xml", nil)
+	x := e.Get311("discovery.xml", nil)
 	hasElements(t, x.Body, "discovery", "changeset", "contact", "key_service", "endpoints", "endpoint",
 		"specification", "url", "type", "formats", "format")
 	var xd struct {
@@ -279,7 +269,7 @@ func TestOpen311Discovery(t *testing.T) {
 	// The changeset moves when the service list changes.
 	withAttributes(e)
 	var d2 struct{ Changeset string }
-	get311(e, "discovery.json", nil).JSON(t, &d2)
+	e.Get311("discovery.json", nil).JSON(t, &d2)
 	if d2.Changeset <= d.Changeset {
 		t.Fatalf("changeset %q then %q", d.Changeset, d2.Changeset)
 	}
@@ -288,7 +278,7 @@ func TestOpen311Discovery(t *testing.T) {
 func TestOpen311ServicesInBothFormats(t *testing.T) {
 	e := apitest.New(t)
 	withAttributes(e)
-	r := get311(e, "services.json", jurisdiction("xuan-lung"))
+	r := e.Get311("services.json", apitest.Jurisdiction("xuan-lung"))
 	if r.Status != 200 {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}
@@ -319,7 +309,7 @@ func TestOpen311ServicesInBothFormats(t *testing.T) {
 		}
 	}
 
-	x := get311(e, "services.xml", jurisdiction("xuan-lung"))
+	x := e.Get311("services.xml", apitest.Jurisdiction("xuan-lung"))
 	hasElements(t, x.Body, "services", "service", "service_code", "service_name", "description", "metadata",
 		"type", "keywords", "group")
 	var xs struct {
@@ -341,7 +331,7 @@ func TestOpen311ServicesInBothFormats(t *testing.T) {
 func TestOpen311ServiceDefinitionInBothFormats(t *testing.T) {
 	e := apitest.New(t)
 	withAttributes(e)
-	r := get311(e, "services/chieu-sang.json", jurisdiction("xuan-lung"))
+	r := e.Get311("services/chieu-sang.json", apitest.Jurisdiction("xuan-lung"))
 	if r.Status != 200 {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}
@@ -349,7 +339,7 @@ func TestOpen311ServiceDefinitionInBothFormats(t *testing.T) {
 		ServiceCode string                       `json:"service_code"`
 		Attributes  []map[string]json.RawMessage `json:"attributes"`
 	}
-	decodeJSON(t, r, &def)
+	DecodeJSON(t, r, &def)
 	if def.ServiceCode != "chieu-sang" || len(def.Attributes) != 3 {
 		t.Fatalf("definition %s", r.Body)
 	}
@@ -370,7 +360,7 @@ func TestOpen311ServiceDefinitionInBothFormats(t *testing.T) {
 		t.Fatalf("attributes %s", r.Body)
 	}
 
-	x := get311(e, "services/chieu-sang.xml", jurisdiction("xuan-lung"))
+	x := e.Get311("services/chieu-sang.xml", apitest.Jurisdiction("xuan-lung"))
 	hasElements(t, x.Body, "service_definition", "service_code", "attributes", "attribute", "variable", "code",
 		"datatype", "required", "datatype_description", "order", "description", "values", "value", "key", "name")
 	var xd struct {
@@ -398,12 +388,12 @@ func TestOpen311ServiceDefinitionInBothFormats(t *testing.T) {
 	var empty struct {
 		Attributes []any `json:"attributes"`
 	}
-	get311(e, "services/khac.json", jurisdiction("xuan-lung")).JSON(t, &empty)
+	e.Get311("services/khac.json", apitest.Jurisdiction("xuan-lung")).JSON(t, &empty)
 	if empty.Attributes == nil || len(empty.Attributes) != 0 {
 		t.Fatalf("khac's definition %+v", empty)
 	}
 	for _, f := range []string{"json", "xml"} {
-		wantError(t, get311(e, "services/space-travel."+f, jurisdiction("xuan-lung")), f, 404)
+		wantError(t, e.Get311("services/space-travel."+f, apitest.Jurisdiction("xuan-lung")), f, 404)
 	}
 }
 
@@ -481,7 +471,7 @@ func TestOpen311RequestIsAnOrdinaryTicketAndShowsTheStaffReply(t *testing.T) {
 		SELECT id, 'note', 'Ghi chú nội bộ: nhắc đội điện.', false, $2 FROM tickets WHERE tracking_code = $1`,
 		code, e.Clock.Now().Add(2*time.Minute))
 
-	g := get311(e, "requests/"+code+".json", jurisdiction("xuan-lung"))
+	g := e.Get311("requests/"+code+".json", apitest.Jurisdiction("xuan-lung"))
 	if g.Status != 200 {
 		t.Fatalf("%d %s", g.Status, g.Body)
 	}
@@ -489,7 +479,7 @@ func TestOpen311RequestIsAnOrdinaryTicketAndShowsTheStaffReply(t *testing.T) {
 		t.Fatalf("request fields %v", ks)
 	}
 	var got []jsonRequest
-	decodeJSON(t, g, &got)
+	DecodeJSON(t, g, &got)
 	q := got[0]
 	if q.ServiceRequestID != code || q.Status != "open" || q.StatusNotes == nil || *q.StatusNotes != "Đã thay bóng đèn mới." ||
 		*q.ServiceCode != "chieu-sang" || *q.ServiceName != "Điện, chiếu sáng công cộng" ||
@@ -501,7 +491,7 @@ func TestOpen311RequestIsAnOrdinaryTicketAndShowsTheStaffReply(t *testing.T) {
 		t.Fatalf("request %s", g.Body)
 	}
 
-	x := get311(e, "requests/"+strings.ToLower(code)+".xml", jurisdiction("xuan-lung"))
+	x := e.Get311("requests/"+strings.ToLower(code)+".xml", apitest.Jurisdiction("xuan-lung"))
 	hasElements(t, x.Body, "service_requests", append([]string{"request"}, specRequestFields...)...)
 	var xr xmlServiceRequests
 	decodeXML(t, x, &xr)
@@ -515,7 +505,7 @@ func TestOpen311RequestIsAnOrdinaryTicketAndShowsTheStaffReply(t *testing.T) {
 	resolved := e.Clock.Now().Add(time.Hour)
 	e.DB.MustExec(`UPDATE tickets SET status = 'resolved', resolved_at = $2, updated_at = $2 WHERE tracking_code = $1`,
 		code, resolved)
-	get311(e, "requests/"+code+".json", jurisdiction("xuan-lung")).JSON(t, &got)
+	e.Get311("requests/"+code+".json", apitest.Jurisdiction("xuan-lung")).JSON(t, &got)
 	if got[0].Status != "closed" || got[0].UpdatedDatetime != "2026-11-03T12:00:00+07:00" || got[0].ServiceNotice != nil {
 		t.Fatalf("resolved request %+v", got[0])
 	}
@@ -523,8 +513,8 @@ func TestOpen311RequestIsAnOrdinaryTicketAndShowsTheStaffReply(t *testing.T) {
 	// The personal data given at POST appears in no GET, in either format.
 	for _, path := range []string{"requests/" + code, "requests", "tokens/" + code} {
 		for _, f := range []string{"json", "xml"} {
-			q := jurisdiction("xuan-lung")
-			r := get311(e, path+"."+f, q)
+			q := apitest.Jurisdiction("xuan-lung")
+			r := e.Get311(path+"."+f, q)
 			if r.Status != 200 || !strings.Contains(string(r.Body), code) {
 				t.Fatalf("%s.%s: %d %s", path, f, r.Status, r.Body)
 			}
@@ -656,10 +646,10 @@ func TestOpen311GetErrors(t *testing.T) {
 		{"requests without jurisdiction_id", "requests", nil, 400, "jurisdiction_id"},
 		{"request without jurisdiction_id", "requests/K7QM-R4TX9", nil, 400, "jurisdiction_id"},
 		{"definition without jurisdiction_id", "services/khac", nil, 400, "jurisdiction_id"},
-		{"unknown jurisdiction_id", "services", jurisdiction("atlantis"), 404, "jurisdiction_id"},
-		{"unknown request", "requests/K7QM-R4TX9", jurisdiction("xuan-lung"), 404, "service_request_id"},
-		{"malformed request id", "requests/42", jurisdiction("xuan-lung"), 404, "service_request_id"},
-		{"unknown token", "tokens/K7QM-R4TX9", jurisdiction("xuan-lung"), 404, "token"},
+		{"unknown jurisdiction_id", "services", apitest.Jurisdiction("atlantis"), 404, "jurisdiction_id"},
+		{"unknown request", "requests/K7QM-R4TX9", apitest.Jurisdiction("xuan-lung"), 404, "service_request_id"},
+		{"malformed request id", "requests/42", apitest.Jurisdiction("xuan-lung"), 404, "service_request_id"},
+		{"unknown token", "tokens/K7QM-R4TX9", apitest.Jurisdiction("xuan-lung"), 404, "token"},
 		{"unknown resource", "widgets", nil, 404, "Open311"},
 		{"bad status", "requests", url.Values{"jurisdiction_id": {"xuan-lung"}, "status": {"pending"}}, 400, "status"},
 		{"bad start_date", "requests", url.Values{"jurisdiction_id": {"xuan-lung"}, "start_date": {"03/11/2026"}}, 400, "start_date"},
@@ -713,12 +703,12 @@ func TestOpen311RequestsWindowFiltersAndPages(t *testing.T) {
 	d := postAt(start, "ha-tang", "Cầu tràn xuống cấp")
 	e.Clock.Set(start)
 	// A web feedback its citizen did not make public is not listed.
-	private := submit(t, e, "Nhà bên cạnh xây lấn sang đất của tôi")
+	private := e.Submit("Nhà bên cạnh xây lấn sang đất của tôi")
 
 	ids := func(path string, q url.Values) []string {
 		t.Helper()
 		q.Set("jurisdiction_id", "xuan-lung")
-		r := get311(e, path, q)
+		r := e.Get311(path, q)
 		if r.Status != 200 {
 			t.Fatalf("%s?%s: %d %s", path, q.Encode(), r.Status, r.Body)
 		}
@@ -732,7 +722,7 @@ func TestOpen311RequestsWindowFiltersAndPages(t *testing.T) {
 			return out
 		}
 		var rs []jsonRequest
-		decodeJSON(t, r, &rs)
+		DecodeJSON(t, r, &rs)
 		for _, x := range rs {
 			out = append(out, x.ServiceRequestID)
 		}
@@ -778,13 +768,13 @@ func TestOpen311RequestsWindowFiltersAndPages(t *testing.T) {
 	same("ids", ids("requests.json", url.Values{"service_request_id": {a + "," + strings.ToLower(private) + ",nonsense"},
 		"status": {"closed"}}), private, a)
 	var priv []jsonRequest
-	get311(e, "requests/"+private+".json", jurisdiction("xuan-lung")).JSON(t, &priv)
+	e.Get311("requests/"+private+".json", apitest.Jurisdiction("xuan-lung")).JSON(t, &priv)
 	if len(priv) != 1 || priv[0].Status != "open" || priv[0].Description != nil || priv[0].Address != nil ||
 		priv[0].Lat != nil || priv[0].MediaURL != nil || priv[0].RequestedDatetime != "2026-11-03T09:00:00+07:00" {
 		t.Fatalf("private request %+v", priv)
 	}
 	// Another unit's request is not found in this one.
-	if r := get311(e, "requests/"+d+".json", jurisdiction("au-co")); r.Status != 404 {
+	if r := e.Get311("requests/"+d+".json", apitest.Jurisdiction("au-co")); r.Status != 404 {
 		t.Fatalf("xuan-lung's request under au-co: %d", r.Status)
 	}
 }
@@ -796,7 +786,7 @@ func TestOpen311Tokens(t *testing.T) {
 	r.JSON(t, &c)
 	code := c[0].ServiceRequestID
 
-	j := get311(e, "tokens/"+code+".json", jurisdiction("xuan-lung"))
+	j := e.Get311("tokens/"+code+".json", apitest.Jurisdiction("xuan-lung"))
 	if ks := keysOf(t, j); len(ks) != 1 || !slices.Equal(ks[0], []string{"service_request_id", "token"}) {
 		t.Fatalf("token fields %v", ks)
 	}
@@ -805,7 +795,7 @@ func TestOpen311Tokens(t *testing.T) {
 	if tok[0].ServiceRequestID != code || tok[0].Token != code {
 		t.Fatalf("token %s", j.Body)
 	}
-	x := get311(e, "tokens/"+code+".xml", jurisdiction("xuan-lung"))
+	x := e.Get311("tokens/"+code+".xml", apitest.Jurisdiction("xuan-lung"))
 	hasElements(t, x.Body, "service_requests", "request", "service_request_id", "token")
 	var xr xmlServiceRequests
 	decodeXML(t, x, &xr)
@@ -817,7 +807,7 @@ func TestOpen311Tokens(t *testing.T) {
 func TestOpen311JurisdictionIsOptionalWithOneUnit(t *testing.T) {
 	e := apitest.New(t)
 	e.DB.MustExec(`UPDATE units SET active = false WHERE code IN ('au-co', 'phong-chau', 'thanh-mieu')`)
-	r := get311(e, "services.json", nil)
+	r := e.Get311("services.json", nil)
 	var svcs []struct {
 		ServiceCode string `json:"service_code"`
 	}
@@ -830,7 +820,7 @@ func TestOpen311JurisdictionIsOptionalWithOneUnit(t *testing.T) {
 	if r := post311(e, "xml", form); r.Status != 200 {
 		t.Fatalf("post without jurisdiction_id: %d %s", r.Status, r.Body)
 	}
-	if r := get311(e, "requests.json", nil); r.Status != 200 || !strings.Contains(string(r.Body), "service_request_id") {
+	if r := e.Get311("requests.json", nil); r.Status != 200 || !strings.Contains(string(r.Body), "service_request_id") {
 		t.Fatalf("requests without jurisdiction_id: %d %s", r.Status, r.Body)
 	}
 }

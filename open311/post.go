@@ -1,4 +1,4 @@
-package api
+package open311
 
 import (
 	"encoding/xml"
@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 var (
@@ -44,14 +45,14 @@ type o311Created struct {
 // readForm parses a form-encoded (or multipart) body of at most
 // MaxBodyBytes; the query string's values come after the body's.
 func readForm(c *gin.Context) (url.Values, error) {
-	if !isForm(c.Request) {
+	if !httpx.IsForm(c.Request) {
 		return nil, errO311NotForm
 	}
-	if c.Request.ContentLength > MaxBodyBytes {
-		return nil, errTooLarge
+	if c.Request.ContentLength > httpx.MaxBodyBytes {
+		return nil, httpx.ErrTooLarge
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
-	if err := parseForm(c.Request); err != nil {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, httpx.MaxBodyBytes)
+	if err := httpx.ParseForm(c.Request); err != nil {
 		return nil, err
 	}
 	return c.Request.Form, nil
@@ -59,12 +60,12 @@ func readForm(c *gin.Context) (url.Values, error) {
 
 // apiKey returns the key the form's api_key names: 403 when it is missing,
 // unknown or revoked.
-func (h *open311) apiKey(c *gin.Context, f url.Values) (domain.APIKey, error) {
+func (h *handler) apiKey(c *gin.Context, f url.Values) (domain.APIKey, error) {
 	secret := strings.TrimSpace(f.Get("api_key"))
 	if secret == "" {
 		return domain.APIKey{}, errO311NoKey
 	}
-	k, err := h.s.store.APIKeyByHash(c.Request.Context(), domain.HashAPIKey(secret))
+	k, err := h.s.Store.APIKeyByHash(c.Request.Context(), domain.HashAPIKey(secret))
 	if domain.IsNotFound(err) || (err == nil && k.RevokedAt != nil) {
 		return domain.APIKey{}, errO311BadKey
 	}
@@ -137,7 +138,7 @@ func open311Location(f url.Values) (domain.Location, string, error) {
 // store the request as an ordinary ticket of the unit on the open311
 // channel. A 200 means the ticket is committed; the answer carries its
 // tracking code as service_request_id.
-func (h *open311) postRequest(c *gin.Context, format string) {
+func (h *handler) postRequest(c *gin.Context, format string) {
 	ctx := c.Request.Context()
 	f, err := readForm(c)
 	if err != nil {
@@ -165,7 +166,7 @@ func (h *open311) postRequest(c *gin.Context, format string) {
 		h.fail(c, format, errO311NoServiceCode)
 		return
 	}
-	svcs, err := h.s.store.Open311Services(ctx, cat.Unit.ID)
+	svcs, err := h.s.Store.Open311Services(ctx, cat.Unit.ID)
 	if err != nil {
 		h.fail(c, format, err)
 		return
@@ -181,13 +182,13 @@ func (h *open311) postRequest(c *gin.Context, format string) {
 		return
 	}
 	sub.APIKeyID = key.ID
-	created, err := h.s.store.CreateOpen311Request(ctx, cat.Unit.ID, nt, sub)
+	created, err := h.s.Store.CreateOpen311Request(ctx, cat.Unit.ID, nt, sub)
 	if err != nil {
 		h.fail(c, format, err)
 		return
 	}
 	if !created.Existing {
-		countCreated(c, domain.ChannelOpen311)
+		httpx.CountCreated(c, domain.ChannelOpen311)
 	}
 	dept := ""
 	if created.Department != nil {
@@ -195,7 +196,7 @@ func (h *open311) postRequest(c *gin.Context, format string) {
 	}
 	due := created.DueAt
 	h.write(c, format, http.StatusOK, "service_requests", []o311Created{{ServiceRequestID: created.TrackingCode,
-		ServiceNotice: nstr(serviceNotice(English(c.Request), dept, &due, h.s.cfg.Location)),
+		ServiceNotice: nstr(serviceNotice(httpx.English(c.Request), dept, &due, h.s.Cfg.Location)),
 		AccountID:     nstr(nt.Input.Citizen.ExternalID)}})
 }
 
@@ -204,7 +205,7 @@ func (h *open311) postRequest(c *gin.Context, format string) {
 // the location, the citizen's data, the attributes and media_url. The
 // names, phone and e-mail become the ticket's personal data and account_id
 // its sender id; device_id is not kept.
-func (h *open311) newRequest(f url.Values, cat *domain.Catalog, svc domain.Open311Service) (domain.NewTicket, domain.Open311Submission, error) {
+func (h *handler) newRequest(f url.Values, cat *domain.Catalog, svc domain.Open311Service) (domain.NewTicket, domain.Open311Submission, error) {
 	var sub domain.Open311Submission
 	loc, addressID, err := open311Location(f)
 	if err != nil {
@@ -253,7 +254,7 @@ var open311Names = map[string]string{
 // open311Fields renames the fields of a validation error to the form's names
 // and says which field is wrong in the messages.
 func open311Fields(err error) error {
-	de := toDomain(err)
+	de := httpx.ToDomain(err)
 	if de.Code != domain.EINVALID || len(de.Fields) == 0 {
 		return err
 	}

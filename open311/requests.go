@@ -1,4 +1,4 @@
-package api
+package open311
 
 import (
 	"encoding/xml"
@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 // The window and pages of GET requests.
@@ -76,8 +77,8 @@ func serviceNotice(en bool, dept string, due *time.Time, loc *time.Location) str
 // requestOut maps a ticket to the spec's request. The description, the
 // location and the media are shown only for a publishable ticket; personal
 // data is never read.
-func (h *open311) requestOut(c *gin.Context, r domain.Open311Request) o311Request {
-	loc := h.s.cfg.Location
+func (h *handler) requestOut(c *gin.Context, r domain.Open311Request) o311Request {
+	loc := h.s.Cfg.Location
 	status := domain.Open311Status(r.Status)
 	out := o311Request{ServiceRequestID: r.TrackingCode, Status: status, StatusNotes: nstr(r.StatusNotes),
 		ServiceName: nstr(r.CategoryName), ServiceCode: nstr(r.CategoryCode),
@@ -90,7 +91,7 @@ func (h *open311) requestOut(c *gin.Context, r domain.Open311Request) o311Reques
 		out.ExpectedDatetime = nstr(w3c(*r.DueAt, loc))
 	}
 	if status == "open" {
-		out.ServiceNotice = nstr(serviceNotice(English(c.Request), r.DepartmentName, r.DueAt, loc))
+		out.ServiceNotice = nstr(serviceNotice(httpx.English(c.Request), r.DepartmentName, r.DueAt, loc))
 	}
 	if r.Publishable() {
 		out.Description, out.Address, out.AddressID = nstr(r.Body), nstr(r.Address), nstr(r.AddressID)
@@ -123,7 +124,7 @@ func badParam(name, vi, en string) error {
 // page / page_size. The window is the spec's: the last 90 days when no date
 // is given, 90 days from start_date or up to end_date when one is, and at
 // most 90 days when both are.
-func (h *open311) requestFilter(q url.Values) (domain.Open311Filter, error) {
+func (h *handler) requestFilter(q url.Values) (domain.Open311Filter, error) {
 	var f domain.Open311Filter
 	if ids := splitList(q["service_request_id"]); len(ids) > 0 {
 		if len(ids) > open311MaxIDs {
@@ -139,7 +140,7 @@ func (h *open311) requestFilter(q url.Values) (domain.Open311Filter, error) {
 		f.Limit = open311MaxIDs
 		return f, nil
 	}
-	loc := h.s.cfg.Location
+	loc := h.s.Cfg.Location
 	var start, end time.Time
 	var err error
 	if v := q.Get("start_date"); v != "" {
@@ -156,7 +157,7 @@ func (h *open311) requestFilter(q url.Values) (domain.Open311Filter, error) {
 	}
 	switch {
 	case start.IsZero() && end.IsZero():
-		end = h.s.cfg.Now()
+		end = h.s.Cfg.Now()
 		start = end.Add(-open311Window)
 	case end.IsZero():
 		end = start.Add(open311Window)
@@ -198,7 +199,7 @@ func (h *open311) requestFilter(q url.Values) (domain.Open311Filter, error) {
 // listRequests handles GET /open311/v2/requests.(json|xml): the unit's
 // public requests in the window, newest first, one page; or the requests
 // named by service_request_id (any of the unit's, as by their code).
-func (h *open311) listRequests(c *gin.Context, format string) {
+func (h *handler) listRequests(c *gin.Context, format string) {
 	q := c.Request.URL.Query()
 	cat, err := h.jurisdiction(c, q)
 	if err != nil {
@@ -220,7 +221,7 @@ func (h *open311) listRequests(c *gin.Context, format string) {
 			return
 		}
 	}
-	rs, err := h.s.store.Open311Requests(c.Request.Context(), cat.Unit.ID, f)
+	rs, err := h.s.Store.Open311Requests(c.Request.Context(), cat.Unit.ID, f)
 	if err != nil {
 		h.fail(c, format, err)
 		return
@@ -235,12 +236,12 @@ var errO311UnknownRequest = domain.NotFound("service_request_id này", "service_
 
 // oneRequest returns the unit's ticket with the tracking code given as id,
 // or not_found.
-func (h *open311) oneRequest(c *gin.Context, cat *domain.Catalog, id string) (domain.Open311Request, error) {
+func (h *handler) oneRequest(c *gin.Context, cat *domain.Catalog, id string) (domain.Open311Request, error) {
 	code, err := domain.ParseTrackingCode(id)
 	if err != nil {
 		return domain.Open311Request{}, errO311UnknownRequest
 	}
-	rs, err := h.s.store.Open311Requests(c.Request.Context(), cat.Unit.ID, domain.Open311Filter{Codes: []string{code}, Limit: 1})
+	rs, err := h.s.Store.Open311Requests(c.Request.Context(), cat.Unit.ID, domain.Open311Filter{Codes: []string{code}, Limit: 1})
 	if err != nil {
 		return domain.Open311Request{}, err
 	}
@@ -252,7 +253,7 @@ func (h *open311) oneRequest(c *gin.Context, cat *domain.Catalog, id string) (do
 
 // getRequest handles GET /open311/v2/requests/{id}.(json|xml); id is the
 // tracking code.
-func (h *open311) getRequest(c *gin.Context) {
+func (h *handler) getRequest(c *gin.Context) {
 	id, format, ok := splitFile(c.Param("file"))
 	if !ok {
 		h.fail(c, format, errO311NoResource)
@@ -284,7 +285,7 @@ type o311Token struct {
 // created at once here (every service is "realtime") and a POST answers with
 // the service_request_id, never a token; for clients that ask anyway, a
 // token is the request's tracking code and maps to itself.
-func (h *open311) getToken(c *gin.Context) {
+func (h *handler) getToken(c *gin.Context) {
 	token, format, ok := splitFile(c.Param("file"))
 	if !ok {
 		h.fail(c, format, errO311NoResource)

@@ -1,4 +1,4 @@
-package api
+package open311
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 )
 
 // nstr is an optional text: JSON null when empty (as in the spec's
@@ -54,20 +55,20 @@ type o311Endpoint struct {
 
 // discovery handles GET /open311/v2/discovery.(json|xml) (the Service
 // Discovery spec). The changeset moves whenever units or categories change.
-func (h *open311) discovery(c *gin.Context, format string) {
-	cs, err := h.s.store.Open311Changeset(c.Request.Context())
+func (h *handler) discovery(c *gin.Context, format string) {
+	cs, err := h.s.Store.Open311Changeset(c.Request.Context())
 	if err != nil {
 		h.fail(c, format, err)
 		return
 	}
 	contact := "Liên hệ Văn phòng HĐND và UBND của xã, phường để được hỗ trợ."
 	keys := "Khóa API do quản trị viên hệ thống Cầu Nối cấp (caunoi apikey add hoặc trang quản trị)."
-	if English(c.Request) {
+	if httpx.English(c.Request) {
 		contact = "Contact the office of the commune's or ward's People's Committee for help."
 		keys = "API keys are issued by the Cầu Nối administrator (caunoi apikey add, or the admin pages)."
 	}
 	h.write(c, format, http.StatusOK, "", o311Discovery{Changeset: cs, Contact: contact, KeyService: keys,
-		Endpoints: []o311Endpoint{{Specification: geoReportV2, URL: strings.TrimRight(h.s.cfg.PublicURL, "/") + "/open311/v2",
+		Endpoints: []o311Endpoint{{Specification: geoReportV2, URL: strings.TrimRight(h.s.Cfg.PublicURL, "/") + "/open311/v2",
 			Changeset: cs, Type: "production", Formats: []string{"text/xml", "application/json"}}}})
 }
 
@@ -84,13 +85,13 @@ type o311Service struct {
 
 // services handles GET /open311/v2/services.(json|xml): the unit's active
 // categories. Every request is created at once, so every type is realtime.
-func (h *open311) services(c *gin.Context, format string) {
+func (h *handler) services(c *gin.Context, format string) {
 	cat, err := h.jurisdiction(c, c.Request.URL.Query())
 	if err != nil {
 		h.fail(c, format, err)
 		return
 	}
-	svcs, err := h.s.store.Open311Services(c.Request.Context(), cat.Unit.ID)
+	svcs, err := h.s.Store.Open311Services(c.Request.Context(), cat.Unit.ID)
 	if err != nil {
 		h.fail(c, format, err)
 		return
@@ -142,7 +143,7 @@ func findService(svcs []domain.Open311Service, code string) (domain.Open311Servi
 // getServiceDefinition handles GET /open311/v2/services/{code}.(json|xml):
 // the category's attributes (an empty list when it asks for none); 404 for
 // a code the unit does not offer.
-func (h *open311) getServiceDefinition(c *gin.Context) {
+func (h *handler) getServiceDefinition(c *gin.Context) {
 	code, format, ok := splitFile(c.Param("file"))
 	if !ok {
 		h.fail(c, format, errO311NoResource)
@@ -153,7 +154,7 @@ func (h *open311) getServiceDefinition(c *gin.Context) {
 		h.fail(c, format, err)
 		return
 	}
-	svcs, err := h.s.store.Open311Services(c.Request.Context(), cat.Unit.ID)
+	svcs, err := h.s.Store.Open311Services(c.Request.Context(), cat.Unit.ID)
 	if err != nil {
 		h.fail(c, format, err)
 		return

@@ -1,13 +1,15 @@
-package api_test
+package server_test
 
 import (
 	"net/http"
 	"strings"
 	"testing"
 
+	"caunoi/internal/httpx"
+	"caunoi/server"
+
 	"github.com/gin-gonic/gin"
 
-	"caunoi/api"
 	"caunoi/internal/apitest"
 )
 
@@ -89,7 +91,7 @@ func TestEveryRouteIsProtectedAsClassified(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
 	staffToken := e.Login(apitest.StaffVHXH)
-	h := api.New(api.Config{}, e.Store, nil).Handler().(*gin.Engine)
+	h := server.New(httpx.Config{}, e.Store, nil).Handler().(*gin.Engine)
 	seen := 0
 	for _, rt := range h.Routes() {
 		class := classify(rt.Method, rt.Path)

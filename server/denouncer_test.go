@@ -1,4 +1,4 @@
-package api_test
+package server_test
 
 import (
 	"fmt"
@@ -8,54 +8,6 @@ import (
 
 	"caunoi/internal/apitest"
 )
-
-// The denouncer of the tests below; their words must reach only the
-// leader and the assigned handler.
-const (
-	denouncerName  = "Hà Văn Tố"
-	denouncerPhone = "0911222333"
-	denouncerEmail = "to.cao.an@example.vn"
-	denouncerHome  = "Số 12 ngõ 3 thôn Đông"
-	denunciation   = "Tố cáo cán bộ địa chính nhận tiền để cấp sổ đỏ sai quy định tại thôn Đông"
-)
-
-// denouncerWords are the forms in which the denouncer could show: as
-// given, folded, the phone in international form, the house and its pin.
-var denouncerWords = []string{denouncerName, "Ha Van To", denouncerPhone, "911222333", denouncerEmail, denouncerHome,
-	"21.32171", "105.40333"}
-
-// fileDenunciation files a denunciation on the public API, routed to the
-// economy department, and returns its id and tracking code.
-func fileDenunciation(t *testing.T, e *apitest.Env) (int64, string) {
-	t.Helper()
-	return fileByDenouncer(t, e, "denunciation")
-}
-
-// fileByDenouncer files the denouncer's words, with their identity and
-// home, as a ticket of kind (a feedback until someone sees what it is).
-func fileByDenouncer(t *testing.T, e *apitest.Env, kind string) (int64, string) {
-	t.Helper()
-	r := e.JSON("POST", "/api/v1/feedback", map[string]any{"unit": "xuan-lung", "kind": kind, "category": "dat-dai",
-		"body": denunciation, "citizen": map[string]any{"name": denouncerName, "phone": denouncerPhone, "email": denouncerEmail},
-		"location": map[string]any{"address": denouncerHome, "lat": 21.32171, "lng": 105.40333}})
-	if r.Status != 201 {
-		t.Fatalf("file a %s: %d %s", kind, r.Status, r.Body)
-	}
-	code, _ := r.Map(t)["tracking_code"].(string)
-	var id int64
-	e.MustGet(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code)
-	return id, code
-}
-
-// leaked returns the first of the denouncer's words in s, or "".
-func leaked(s string) string {
-	for _, w := range denouncerWords {
-		if strings.Contains(s, w) {
-			return w
-		}
-	}
-	return ""
-}
 
 // ticketState is what a refused change must leave as it was.
 type ticketState struct {
@@ -87,7 +39,7 @@ func wantForbiddenUnchanged(t *testing.T, e *apitest.Env, id int64, before ticke
 	if r.Status != 403 || r.Err(t).Error.Code != "forbidden" {
 		t.Errorf("%s: %d %s, want 403 forbidden", what, r.Status, r.Body)
 	}
-	if w := leaked(string(r.Body)); w != "" {
+	if w := apitest.Leaked(string(r.Body)); w != "" {
 		t.Errorf("%s: the refusal carries %q", what, w)
 	}
 	if after := stateOf(t, e, id); after != before {
@@ -101,7 +53,7 @@ func wantForbiddenUnchanged(t *testing.T, e *apitest.Env, id int64, before ticke
 func TestStaffCannotAssignThemselvesADenunciation(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, _ := fileDenunciation(t, e)
+	id, _ := e.FileDenunciation()
 	path := fmt.Sprintf("/api/v1/tickets/%d", id)
 	before := stateOf(t, e, id)
 	self := e.UserID(apitest.StaffKT)
@@ -111,14 +63,14 @@ func TestStaffCannotAssignThemselvesADenunciation(t *testing.T) {
 		map[string]any{"assignee": e.UserID(apitest.HeadKinhTe)}), "the head assigning themselves")
 	wantForbiddenUnchanged(t, e, id, before, e.As(apitest.Admin, "PATCH", path, map[string]any{"assignee": self}),
 		"an admin choosing the handler")
-	if r := e.As(apitest.StaffKT, "GET", path, nil); r.Status != 200 || leaked(string(r.Body)) != "" {
+	if r := e.As(apitest.StaffKT, "GET", path, nil); r.Status != 200 || apitest.Leaked(string(r.Body)) != "" {
 		t.Errorf("staff's view afterwards: %d %s", r.Status, r.Body)
 	}
 	// The head may choose the handler, who then sees the denouncer.
 	if r := e.As(apitest.HeadKinhTe, "PATCH", path, map[string]any{"assignee": self}); r.Status != 200 {
 		t.Fatalf("the head assigning staff.kinhte: %d %s", r.Status, r.Body)
 	}
-	if r := e.As(apitest.StaffKT, "GET", path, nil); !strings.Contains(string(r.Body), denouncerPhone) {
+	if r := e.As(apitest.StaffKT, "GET", path, nil); !strings.Contains(string(r.Body), apitest.DenouncerPhone) {
 		t.Errorf("the assigned handler does not see the denouncer: %s", r.Body)
 	}
 	// The handler cannot hand it on to a colleague who would then see it.
@@ -147,7 +99,7 @@ func TestStaffCannotAssignThemselvesAComplaint(t *testing.T) {
 func TestOnlyTheLeaderChangesADenunciationsKind(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, _ := fileDenunciation(t, e)
+	id, _ := e.FileDenunciation()
 	path := fmt.Sprintf("/api/v1/tickets/%d", id)
 	before := stateOf(t, e, id)
 	for _, who := range []string{apitest.StaffKT, apitest.HeadKinhTe, apitest.Admin} {
@@ -181,12 +133,12 @@ func TestOnlyTheLeaderChangesADenunciationsKind(t *testing.T) {
 		t.Fatalf("after the leader's change: %+v (the identity must stay restricted)", after)
 	}
 	for _, who := range []string{apitest.StaffKT, apitest.HeadKinhTe, apitest.Admin} {
-		if r := e.As(who, "GET", path, nil); r.Status != 200 || leaked(string(r.Body)) != "" {
+		if r := e.As(who, "GET", path, nil); r.Status != 200 || apitest.Leaked(string(r.Body)) != "" {
 			t.Errorf("%s after the kind became feedback: %d %s", who, r.Status, r.Body)
 		}
 	}
 	// Nor may staff turn a feedback into a complaint or a denunciation.
-	fid, _ := newTicket(t, e, "xuan-lung", "Đường thôn Đông có nhiều ổ gà, đề nghị sửa")
+	fid, _ := e.NewTicket("xuan-lung", "Đường thôn Đông có nhiều ổ gà, đề nghị sửa")
 	fbefore := stateOf(t, e, fid)
 	for _, to := range []string{"complaint", "denunciation"} {
 		wantForbiddenUnchanged(t, e, fid, fbefore, e.As(apitest.StaffKT, "PATCH", fmt.Sprintf("/api/v1/tickets/%d", fid),
@@ -199,15 +151,15 @@ func TestOnlyTheLeaderChangesADenunciationsKind(t *testing.T) {
 func TestAFeedbackMadeADenunciationIsSealed(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, _ := fileByDenouncer(t, e, "feedback")
+	id, _ := e.FileByDenouncer("feedback")
 	path := fmt.Sprintf("/api/v1/tickets/%d", id)
-	if r := e.As(apitest.HeadKinhTe, "GET", path, nil); !strings.Contains(string(r.Body), denouncerPhone) {
+	if r := e.As(apitest.HeadKinhTe, "GET", path, nil); !strings.Contains(string(r.Body), apitest.DenouncerPhone) {
 		t.Fatalf("a feedback's citizen is the department's: %s", r.Body)
 	}
 	if r := e.As(apitest.Leader, "PATCH", path, map[string]any{"kind": "denunciation", "reason": "Nội dung tố cáo cán bộ"}); r.Status != 200 {
 		t.Fatalf("the leader making it a denunciation: %d %s", r.Status, r.Body)
 	}
-	if r := e.As(apitest.HeadKinhTe, "GET", path, nil); r.Status != 200 || leaked(string(r.Body)) != "" {
+	if r := e.As(apitest.HeadKinhTe, "GET", path, nil); r.Status != 200 || apitest.Leaked(string(r.Body)) != "" {
 		t.Errorf("the head after it became a denunciation: %d %s", r.Status, r.Body)
 	}
 	var clear int
@@ -215,7 +167,7 @@ func TestAFeedbackMadeADenunciationIsSealed(t *testing.T) {
 	if clear != 0 {
 		t.Error("the identity is still in clear in the row")
 	}
-	if r := e.As(apitest.Leader, "GET", path, nil); !strings.Contains(string(r.Body), denouncerName) {
+	if r := e.As(apitest.Leader, "GET", path, nil); !strings.Contains(string(r.Body), apitest.DenouncerName) {
 		t.Errorf("the leader lost the identity: %s", r.Body)
 	}
 }
@@ -226,7 +178,7 @@ func TestAFeedbackMadeADenunciationIsSealed(t *testing.T) {
 func TestTheDenouncerIsSealedAtRestAndEveryReadIsRecorded(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, _ := fileDenunciation(t, e)
+	id, _ := e.FileDenunciation()
 	var row struct {
 		Name   string `db:"citizen_name"`
 		Phone  string `db:"citizen_phone"`
@@ -240,7 +192,7 @@ func TestTheDenouncerIsSealedAtRestAndEveryReadIsRecorded(t *testing.T) {
 	if row.Name != "" || row.Phone != "" || row.Email != "" || len(row.Sealed) < 28 {
 		t.Fatalf("stored in clear: %+v", row)
 	}
-	if w := leaked(string(row.Sealed)); w != "" {
+	if w := apitest.Leaked(string(row.Sealed)); w != "" {
 		t.Fatalf("%q readable in the sealed bytes", w)
 	}
 	var inEvents int
@@ -259,7 +211,7 @@ func TestTheDenouncerIsSealedAtRestAndEveryReadIsRecorded(t *testing.T) {
 	}
 	path := fmt.Sprintf("/api/v1/tickets/%d", id)
 	for i := 0; i < 2; i++ {
-		if r := e.As(apitest.Leader, "GET", path, nil); !strings.Contains(string(r.Body), denouncerEmail) {
+		if r := e.As(apitest.Leader, "GET", path, nil); !strings.Contains(string(r.Body), apitest.DenouncerEmail) {
 			t.Fatalf("the leader's view: %s", r.Body)
 		}
 	}
@@ -273,7 +225,7 @@ func TestTheDenouncerIsSealedAtRestAndEveryReadIsRecorded(t *testing.T) {
 	}
 	// The timeline shows whose reading it was, to those who see the ticket.
 	r := e.As(apitest.HeadKinhTe, "GET", path, nil)
-	if !strings.Contains(string(r.Body), `"personal_data_read"`) || leaked(string(r.Body)) != "" {
+	if !strings.Contains(string(r.Body), `"personal_data_read"`) || apitest.Leaked(string(r.Body)) != "" {
 		t.Errorf("the head's timeline: %s", r.Body)
 	}
 	// Someone who may not see the identity reads nothing, and nothing is recorded.
@@ -288,18 +240,18 @@ func TestTheDenouncerIsSealedAtRestAndEveryReadIsRecorded(t *testing.T) {
 func TestOpen311NeverShowsADenunciation(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	_, code := fileDenunciation(t, e)
+	_, code := e.FileDenunciation()
 	for _, f := range []string{code + ".json", code + ".xml", strings.ToLower(code) + ".json"} {
-		r := get311(e, "requests/"+f, jurisdiction("xuan-lung"))
+		r := e.Get311("requests/"+f, apitest.Jurisdiction("xuan-lung"))
 		if r.Status != 404 {
 			t.Errorf("requests/%s: %d %s, want 404", f, r.Status, r.Body)
 		}
 	}
-	q := jurisdiction("xuan-lung")
+	q := apitest.Jurisdiction("xuan-lung")
 	q.Set("service_request_id", code)
-	for _, r := range []*apitest.Response{get311(e, "requests.json", jurisdiction("xuan-lung")), get311(e, "requests.json", q),
-		get311(e, "requests.xml", jurisdiction("xuan-lung"))} {
-		if r.Status != 200 || strings.Contains(string(r.Body), code) || leaked(string(r.Body)) != "" {
+	for _, r := range []*apitest.Response{e.Get311("requests.json", apitest.Jurisdiction("xuan-lung")), e.Get311("requests.json", q),
+		e.Get311("requests.xml", apitest.Jurisdiction("xuan-lung"))} {
+		if r.Status != 200 || strings.Contains(string(r.Body), code) || apitest.Leaked(string(r.Body)) != "" {
 			t.Errorf("a list shows the denunciation: %d %s", r.Status, r.Body)
 		}
 	}
@@ -309,7 +261,7 @@ func TestOpen311NeverShowsADenunciation(t *testing.T) {
 func TestTrackingShowsADenouncerOnlyStatusAndReplies(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, code := fileDenunciation(t, e)
+	id, code := e.FileDenunciation()
 	e.As(apitest.HeadKinhTe, "PATCH", fmt.Sprintf("/api/v1/tickets/%d", id), map[string]any{"assignee": e.UserID(apitest.StaffKT)})
 	const answer = "Đơn của ông/bà đã được tiếp nhận và đang được xác minh."
 	if r := e.As(apitest.StaffKT, "POST", fmt.Sprintf("/api/v1/tickets/%d/replies", id), map[string]any{"body": answer}); r.Status != 201 {
@@ -330,12 +282,12 @@ func TestTrackingShowsADenouncerOnlyStatusAndReplies(t *testing.T) {
 	if got["kind"] != "" {
 		t.Errorf("the denouncer's view shows the kind: %v", got["kind"])
 	}
-	b := newBrowser(t, e)
-	pg := b.get("/track/" + code)
+	b := apitest.NewBrowser(t, e)
+	pg := b.Get("/track/" + code)
 	if pg.Status != 200 || !strings.Contains(pg.Body, answer) || !strings.Contains(pg.Body, code) {
 		t.Fatalf("the tracking page: %d %s", pg.Status, pg.Body)
 	}
-	for _, hidden := range []string{"Kinh tế", "Đất đai", "Tố cáo", "Hạn giải quyết", denunciation} {
+	for _, hidden := range []string{"Kinh tế", "Đất đai", "Tố cáo", "Hạn giải quyết", apitest.Denunciation} {
 		if strings.Contains(pg.Body, hidden) {
 			t.Errorf("the tracking page shows %q", hidden)
 		}
@@ -347,7 +299,7 @@ func TestTrackingShowsADenouncerOnlyStatusAndReplies(t *testing.T) {
 func TestADenunciationsHandlerIsChosenAnewWhenTheKindChanges(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, _ := fileByDenouncer(t, e, "feedback")
+	id, _ := e.FileByDenouncer("feedback")
 	path := fmt.Sprintf("/api/v1/tickets/%d", id)
 	if r := e.As(apitest.StaffKT, "PATCH", path, map[string]any{"assignee": e.UserID(apitest.StaffKT)}); r.Status != 200 {
 		t.Fatalf("staff taking a feedback: %d %s", r.Status, r.Body)
@@ -358,7 +310,7 @@ func TestADenunciationsHandlerIsChosenAnewWhenTheKindChanges(t *testing.T) {
 	if st := stateOf(t, e, id); st.Assignee != 0 || st.Kind != "denunciation" || !st.Restricted {
 		t.Fatalf("after the change: %+v, want no handler", st)
 	}
-	if r := e.As(apitest.StaffKT, "GET", path, nil); r.Status != 200 || leaked(string(r.Body)) != "" {
+	if r := e.As(apitest.StaffKT, "GET", path, nil); r.Status != 200 || apitest.Leaked(string(r.Body)) != "" {
 		t.Errorf("the former handler still sees the denouncer: %d %s", r.Status, r.Body)
 	}
 }
@@ -369,7 +321,7 @@ func TestADenunciationsHandlerIsChosenAnewWhenTheKindChanges(t *testing.T) {
 func TestHeadsChooseHandlersOnlyInTheirOwnDepartment(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, _ := fileDenunciation(t, e)
+	id, _ := e.FileDenunciation()
 	path := fmt.Sprintf("/api/v1/tickets/%d", id)
 	if r := e.As(apitest.HeadKinhTe, "PATCH", path, map[string]any{"assignee": e.UserID(apitest.StaffKT)}); r.Status != 200 {
 		t.Fatalf("the head choosing the handler: %d %s", r.Status, r.Body)
@@ -392,40 +344,22 @@ func TestHeadsChooseHandlersOnlyInTheirOwnDepartment(t *testing.T) {
 	}
 }
 
-// A change of role or department ends the account's sessions: their
-// tokens carry the old ones.
-func TestARoleChangeEndsTheAccountsSessions(t *testing.T) {
-	t.Parallel()
-	e := apitest.New(t)
-	p := signInFresh(t, e, apitest.HeadKinhTe)
-	if r := me(e, p.AccessToken); r.Status != 200 {
-		t.Fatalf("before: %d", r.Status)
-	}
-	r := e.As(apitest.Admin, "PATCH", fmt.Sprintf("/api/v1/users/%d", e.UserID(apitest.HeadKinhTe)), map[string]any{"role": "staff"})
-	if r.Status != 200 {
-		t.Fatalf("demote: %d %s", r.Status, r.Body)
-	}
-	e.Clock.Advance(6 * time.Second) // ended in the store; this server asks again after 5 s
-	wantEnded(t, me(e, p.AccessToken), "the demoted head's old token")
-	wantEnded(t, e.JSON("POST", "/api/v1/auth/refresh", map[string]string{"refresh_token": p.RefreshToken}), "its refresh token")
-}
-
 // A sealed identity is bound to its ticket: copied into another row, it
 // does not open, and nothing of it is shown.
 func TestASealedIdentityCopiedToAnotherTicketDoesNotOpen(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, _ := fileDenunciation(t, e)
-	other, _ := newTicket(t, e, "xuan-lung", "Đề nghị sửa đường thôn Đông")
+	id, _ := e.FileDenunciation()
+	other, _ := e.NewTicket("xuan-lung", "Đề nghị sửa đường thôn Đông")
 	if _, err := e.DB.Exec(`UPDATE tickets SET identity_restricted = true,
 		identity_sealed = (SELECT identity_sealed FROM tickets WHERE id = $1) WHERE id = $2`, id, other); err != nil {
 		t.Fatal(err)
 	}
 	r := e.As(apitest.Leader, "GET", fmt.Sprintf("/api/v1/tickets/%d", other), nil)
-	if r.Status != 500 || leaked(string(r.Body)) != "" {
+	if r.Status != 500 || apitest.Leaked(string(r.Body)) != "" {
 		t.Fatalf("the copied identity: %d %s, want 500 and nothing of it", r.Status, r.Body)
 	}
-	if r := e.As(apitest.Leader, "GET", fmt.Sprintf("/api/v1/tickets/%d", id), nil); !strings.Contains(string(r.Body), denouncerHome) {
+	if r := e.As(apitest.Leader, "GET", fmt.Sprintf("/api/v1/tickets/%d", id), nil); !strings.Contains(string(r.Body), apitest.DenouncerHome) {
 		t.Fatalf("the original still opens, address included: %s", r.Body)
 	}
 }

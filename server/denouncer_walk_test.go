@@ -1,7 +1,8 @@
-package api_test
+package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,9 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"caunoi/internal/httpx"
+	"caunoi/server"
+
 	"github.com/gin-gonic/gin"
 
-	"caunoi/api"
 	"caunoi/domain"
 	"caunoi/internal/apitest"
 )
@@ -34,29 +37,29 @@ type walker struct {
 	t        *testing.T
 	e        *apitest.Env
 	routes   gin.RoutesInfo
-	id, into int64  // the denunciation, and the ticket it is merged into at the end
+	id, into int64  // the apitest.Denunciation, and the ticket it is merged into at the end
 	code     string // the denunciation's
 	report   int64  // an archived report holding it
 	tokens   map[string]string
-	browsers map[string]*browser
+	browsers map[string]*apitest.Browser
 	calls    int
 }
 
 func TestNoRouteRevealsADenouncer(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	w := &walker{t: t, e: e, tokens: map[string]string{}, browsers: map[string]*browser{},
-		routes: api.New(api.Config{}, e.Store, nil).Handler().(*gin.Engine).Routes()}
-	w.id, w.code = fileDenunciation(t, e)
-	w.into, _ = newTicket(t, e, "xuan-lung", "Đề nghị kiểm tra việc cấp giấy chứng nhận quyền sử dụng đất ở thôn Đông")
+	w := &walker{t: t, e: e, tokens: map[string]string{}, browsers: map[string]*apitest.Browser{},
+		routes: server.New(httpx.Config{}, e.Store, nil).Handler().(*gin.Engine).Routes()}
+	w.id, w.code = e.FileDenunciation()
+	w.into, _ = e.NewTicket("xuan-lung", "Đề nghị kiểm tra việc cấp giấy chứng nhận quyền sử dụng đất ở thôn Đông")
 	w.report = w.archiveNovember()
 	for _, who := range walkRoles {
-		b := newBrowser(t, e)
+		b := apitest.NewBrowser(t, e)
 		if who != "" {
 			w.tokens[who] = e.Login(who)
-			b.signIn(who)
+			b.SignIn(who)
 		} else {
-			b.get("/u/xuan-lung") // a citizen's CSRF cookie
+			b.Get("/u/xuan-lung") // a citizen's CSRF cookie
 		}
 		w.browsers[who] = b
 	}
@@ -76,7 +79,7 @@ func TestNoRouteRevealsADenouncer(t *testing.T) {
 	t.Logf("%d calls over %d routes", w.calls, len(w.routes))
 }
 
-// step changes the denunciation as who, failing the test unless it works.
+// step changes the apitest.Denunciation as who, failing the test unless it works.
 func (w *walker) step(who, method string, body map[string]any) {
 	w.t.Helper()
 	w.stepPath(who, method, fmt.Sprintf("/api/v1/tickets/%d", w.id), body)
@@ -100,7 +103,7 @@ func (w *walker) archiveNovember() int64 {
 	var unitID int64
 	w.e.MustGet(&unitID, "SELECT id FROM units WHERE code = 'xuan-lung'")
 	sum, err := w.e.Store.ReportSummary(ctx, domain.Scope{Role: domain.RoleAdmin, UnitID: unitID},
-		domain.ReportRequest{From: at("11-01 00:00"), To: at("11-30 00:00")})
+		domain.ReportRequest{From: apitest.At("11-01 00:00"), To: apitest.At("11-30 00:00")})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -150,8 +153,8 @@ func (w *walker) walkPaths(method, path string) []string {
 		case strings.HasPrefix(p, "/api/v1/reports/summary") || p == "/api/v1/reports":
 			out = append(out, p+"?unit=xuan-lung&from=2026-11-01&to=2026-11-30")
 		case method == "GET" && (p == "/api/v1/tickets" || p == "/api/v1/tickets/export.csv" || p == "/staff"):
-			out = append(out, p, p+"?q="+url.QueryEscape(denouncerName), p+"?q="+denouncerPhone,
-				p+"?q="+url.QueryEscape(denouncerEmail), p+"?kind=denunciation")
+			out = append(out, p, p+"?q="+url.QueryEscape(apitest.DenouncerName), p+"?q="+apitest.DenouncerPhone,
+				p+"?q="+url.QueryEscape(apitest.DenouncerEmail), p+"?kind=denunciation")
 		default:
 			out = append(out, p)
 		}
@@ -208,13 +211,13 @@ func (w *walker) check(phase string, rt gin.RouteInfo, path, who string, body ma
 		w.restore(before)
 	}
 	if who == apitest.Leader || (who != "" && who == handler) {
-		return who == apitest.Leader && status == 200 && strings.Contains(text, denouncerPhone)
+		return who == apitest.Leader && status == 200 && strings.Contains(text, apitest.DenouncerPhone)
 	}
-	if word := leaked(withoutQuery(text, path)); word != "" {
+	if word := apitest.Leaked(withoutQuery(text, path)); word != "" {
 		w.t.Errorf("%s: %d %s carries %q", call, status, ctype, word)
 	}
 	if strings.Contains(path, "q=") && strings.Contains(text, w.code) {
-		w.t.Errorf("%s finds the denunciation by its denouncer", call)
+		w.t.Errorf("%s finds the apitest.Denunciation by its denouncer", call)
 	}
 	return false
 }
@@ -313,17 +316,17 @@ func (w *walker) call(who, method, path string, asPage bool, body map[string]any
 	var answer []byte
 	if asPage {
 		b := w.browsers[who]
-		var pg *page
+		var pg *apitest.Page
 		if method == "GET" {
-			pg = b.get(path)
+			pg = b.Get(path)
 		} else {
-			form := url.Values{"csrf_token": {b.csrf()}}
+			form := url.Values{"csrf_token": {b.CSRF()}}
 			for k, v := range body {
 				form.Set(k, fmt.Sprint(v))
 			}
 			req, _ := http.NewRequest(method, w.e.Server.URL+path, strings.NewReader(form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			pg = b.do(req)
+			pg = b.Do(req)
 		}
 		status, header, answer = pg.Status, pg.Header, []byte(pg.Body)
 	} else {
@@ -333,7 +336,7 @@ func (w *walker) call(who, method, path string, asPage bool, body map[string]any
 		}
 		var payload []byte
 		if body != nil {
-			payload, _ = jsonMarshal(body)
+			payload, _ = json.Marshal(body)
 			headers = append(headers, "Content-Type: application/json")
 		}
 		r := w.e.Request(method, path, payload, headers...)
@@ -341,7 +344,7 @@ func (w *walker) call(who, method, path string, asPage bool, body map[string]any
 	}
 	ctype := header.Get("Content-Type")
 	if strings.HasPrefix(ctype, "application/pdf") {
-		return status, ctype, pdfText(w.t, answer)
+		return status, ctype, apitest.PDFText(w.t, answer)
 	}
 	return status, ctype, string(answer)
 }

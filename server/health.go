@@ -1,4 +1,4 @@
-package api
+package server
 
 import (
 	"net/http"
@@ -6,18 +6,22 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
+	"caunoi/repository"
 )
 
 // healthz answers while the process runs.
-func (s *Server) healthz(c *gin.Context) {
+func healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
 // readyz answers 200 when the database answers, else 503 with Retry-After.
-func (s *Server) readyz(c *gin.Context) {
-	if err := s.store.Ping(c.Request.Context()); err != nil {
-		writeError(c, domain.Unavailable(err))
-		return
+func readyz(store *repository.Store) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := store.Ping(c.Request.Context()); err != nil {
+			httpx.WriteError(c, domain.Unavailable(err))
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }

@@ -1,4 +1,4 @@
-package api_test
+package server_test
 
 import (
 	"context"
@@ -6,11 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"caunoi/api"
+	"caunoi/internal/httpx"
+
 	"caunoi/domain"
 	"caunoi/internal/apitest"
 	"caunoi/repository"
@@ -19,10 +21,10 @@ import (
 func TestMetricsAfterAFewRequests(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	id, _ := newTicket(t, e, "xuan-lung", lampText)
+	id, _ := e.NewTicket("xuan-lung", "Đèn đường trước nhà văn hóa thôn 3 bị hỏng")
 	e.JSON("GET", "/healthz", nil)
 	e.JSON("GET", "/no/such/path/123", nil)
-	if r := e.As(apitest.StaffKT, "GET", "/api/v1/tickets/"+formatInt(id), nil); r.Status != 200 {
+	if r := e.As(apitest.StaffKT, "GET", "/api/v1/tickets/"+strconv.FormatInt(id, 10), nil); r.Status != 200 {
 		t.Fatalf("get ticket: %d", r.Status)
 	}
 	r := e.As(apitest.StaffKT, "POST", "/api/v1/tickets", map[string]any{"channel": "walk_in",
@@ -67,7 +69,7 @@ func TestMetricsAfterAFewRequests(t *testing.T) {
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}
-	if strings.Contains(body, "/no/such/path") || strings.Contains(body, `route="/api/v1/tickets/`+formatInt(id)) {
+	if strings.Contains(body, "/no/such/path") || strings.Contains(body, `route="/api/v1/tickets/`+strconv.FormatInt(id, 10)) {
 		t.Error("/metrics shows a raw path")
 	}
 }
@@ -80,7 +82,7 @@ func (f fakeMetricsStore) OverdueByUnit(context.Context, time.Time) (map[string]
 	return map[string]int{"au-co": 4}, f.err
 }
 
-func scrape(t *testing.T, m *api.Metrics) string {
+func scrape(t *testing.T, m *httpx.Metrics) string {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
@@ -89,7 +91,7 @@ func scrape(t *testing.T, m *api.Metrics) string {
 }
 
 func TestMetricsJobsAndStoreFailures(t *testing.T) {
-	m := api.NewMetrics(fakeMetricsStore{}, nil, nil)
+	m := httpx.NewMetrics(fakeMetricsStore{}, nil, nil)
 	m.ObserveJob("deadline_watch", 20*time.Millisecond, "ok")
 	m.ObserveJob("deadline_watch", time.Millisecond, "error")
 	m.ObserveJob("daily_digest", 0, "skipped")
@@ -105,7 +107,7 @@ func TestMetricsJobsAndStoreFailures(t *testing.T) {
 			t.Errorf("metrics lack %q", want)
 		}
 	}
-	down := api.NewMetrics(fakeMetricsStore{err: errors.New("database down")}, nil,
+	down := httpx.NewMetrics(fakeMetricsStore{err: errors.New("database down")}, nil,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	scrape(t, down) // a failure is counted while the scrape is collected: seen from the next one
 	body = scrape(t, down)

@@ -1,10 +1,13 @@
-package api_test
+package server_test
 
 import (
 	"context"
 	"regexp"
 	"strings"
 	"testing"
+
+	"caunoi/internal/httpx"
+	"caunoi/server"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
@@ -43,7 +46,7 @@ func TestOpenAPIDescriptionIsValidAndCoversEveryRoute(t *testing.T) {
 		}
 	}
 	// Every route of the router is described.
-	h := api.New(api.Config{}, e.Store, nil).Handler().(*gin.Engine)
+	h := server.New(httpx.Config{}, e.Store, nil).Handler().(*gin.Engine)
 	for _, r := range h.Routes() {
 		if pageRoute(r.Path) {
 			continue

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/web"
 )
 
@@ -17,7 +18,7 @@ import (
 // the JSON API can change a row, and a deactivate button (POST
 // /admin/{section}/{id}/deactivate), plus the rules' "test this text" box.
 func (p *pages) adminPages(g *gin.RouterGroup) {
-	a := g.Group("/admin", p.bodyLimit(MaxBodyBytes), p.staffSession, p.pageRole(domain.RoleAdmin))
+	a := g.Group("/admin", p.bodyLimit(httpx.MaxBodyBytes), p.staffSession, p.pageRole(domain.RoleAdmin))
 	a.GET("", p.adminHome)
 	for _, s := range web.AdminSections {
 		a.GET("/"+s, p.adminSection(s))
@@ -56,7 +57,7 @@ func (p *pages) adminSection(section string) gin.HandlerFunc {
 // loadAdmin builds a section's page: its list and the choices of its forms.
 // It answers the error page and returns false on failure.
 func (p *pages) loadAdmin(c *gin.Context, section string) (*web.Page, bool) {
-	ctx, sc := c.Request.Context(), scopeOf(c)
+	ctx, sc := c.Request.Context(), httpx.ScopeOf(c)
 	pg := p.page(c, "admin."+section)
 	b := web.AdminBody{Section: section, Sections: web.AdminSections, Kinds: domain.Kinds,
 		ChannelKinds: domain.Channels, Roles: []domain.Role{domain.RoleStaff, domain.RoleHead, domain.RoleLeader, domain.RoleAdmin},
@@ -67,7 +68,7 @@ func (p *pages) loadAdmin(c *gin.Context, section string) (*web.Page, bool) {
 	b.Unit = unit
 	var err error
 	if b.UnitScoped() || section == "units" {
-		b.Units4, err = p.store.AdminListUnits(ctx, sc)
+		b.Units4, err = p.Store.AdminListUnits(ctx, sc)
 	}
 	if err != nil {
 		p.pageError(c, err)
@@ -77,27 +78,27 @@ func (p *pages) loadAdmin(c *gin.Context, section string) (*web.Page, bool) {
 	case "units":
 		b.Units = b.Units4
 	case "departments":
-		b.Departments, err = p.store.AdminListDepartments(ctx, sc, unit)
+		b.Departments, err = p.Store.AdminListDepartments(ctx, sc, unit)
 	case "categories":
-		if b.Categories, err = p.store.AdminListCategories(ctx, sc, unit); err == nil {
-			b.Departments, err = p.store.AdminListDepartments(ctx, sc, unit)
+		if b.Categories, err = p.Store.AdminListCategories(ctx, sc, unit); err == nil {
+			b.Departments, err = p.Store.AdminListDepartments(ctx, sc, unit)
 		}
 	case "rules":
-		if b.Rules, err = p.store.AdminListRules(ctx, sc, unit); err == nil {
-			if b.Categories, err = p.store.AdminListCategories(ctx, sc, unit); err == nil {
-				b.Departments, err = p.store.AdminListDepartments(ctx, sc, unit)
+		if b.Rules, err = p.Store.AdminListRules(ctx, sc, unit); err == nil {
+			if b.Categories, err = p.Store.AdminListCategories(ctx, sc, unit); err == nil {
+				b.Departments, err = p.Store.AdminListDepartments(ctx, sc, unit)
 			}
 		}
 	case "users":
-		if b.Users, err = p.store.AdminListUsers(ctx, sc, unit); err == nil {
-			b.Departments, err = p.store.AdminListDepartments(ctx, sc, unit)
+		if b.Users, err = p.Store.AdminListUsers(ctx, sc, unit); err == nil {
+			b.Departments, err = p.Store.AdminListDepartments(ctx, sc, unit)
 		}
 	case "holidays":
-		b.Holidays, err = p.store.AdminListHolidays(ctx, sc, unit, 0)
+		b.Holidays, err = p.Store.AdminListHolidays(ctx, sc, unit, 0)
 	case "channels":
-		b.Channels, err = p.store.ListChannelAccounts(ctx, &sc)
+		b.Channels, err = p.Store.ListChannelAccounts(ctx, &sc)
 	case "apikeys":
-		b.APIKeys, err = p.store.ListAPIKeys(ctx, sc)
+		b.APIKeys, err = p.Store.ListAPIKeys(ctx, sc)
 	}
 	if err != nil {
 		p.pageError(c, err)
@@ -117,8 +118,8 @@ func (p *pages) adminDone(c *gin.Context, section string, id int64, done string,
 		c.Redirect(http.StatusSeeOther, adminURL(c, section, done))
 		return
 	}
-	de := formError(toDomain(err))
-	status, known := statusOf[de.Code]
+	de := formError(httpx.ToDomain(err))
+	status, known := httpx.StatusOf[de.Code]
 	if !known || status >= 500 || (de.Code != domain.EINVALID && de.Code != domain.ECONFLICT &&
 		!(de.Code == domain.ENOTFOUND && len(de.Fields) > 0)) {
 		p.pageError(c, err)
@@ -153,7 +154,7 @@ func (p *pages) adminDeactivate(section string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		ctx, sc := c.Request.Context(), scopeOf(c)
+		ctx, sc := c.Request.Context(), httpx.ScopeOf(c)
 		off, done := false, "deactivated"
 		switch section {
 		case "holidays":
@@ -171,24 +172,24 @@ func (p *pages) adminDeactivate(section string) gin.HandlerFunc {
 		var err error
 		switch section {
 		case "units":
-			_, err = p.store.AdminUpdateUnit(ctx, sc, id, domain.UnitPatch{Active: &off})
+			_, err = p.Store.AdminUpdateUnit(ctx, sc, id, domain.UnitPatch{Active: &off})
 		case "departments":
-			_, err = p.store.AdminUpdateDepartment(ctx, sc, id, domain.DepartmentPatch{Active: &off})
+			_, err = p.Store.AdminUpdateDepartment(ctx, sc, id, domain.DepartmentPatch{Active: &off})
 		case "categories":
-			_, err = p.store.AdminUpdateCategory(ctx, sc, id, domain.CategoryPatch{Active: &off})
+			_, err = p.Store.AdminUpdateCategory(ctx, sc, id, domain.CategoryPatch{Active: &off})
 		case "rules":
-			_, err = p.store.AdminUpdateRule(ctx, sc, id, domain.RulePatch{Active: &off})
+			_, err = p.Store.AdminUpdateRule(ctx, sc, id, domain.RulePatch{Active: &off})
 		case "users":
-			_, err = p.store.AdminDeactivateUser(ctx, sc, id)
+			_, err = p.Store.AdminDeactivateUser(ctx, sc, id)
 		case "holidays":
-			err = p.store.AdminDeleteHoliday(ctx, sc, id)
+			err = p.Store.AdminDeleteHoliday(ctx, sc, id)
 		case "channels":
-			_, err = p.store.UpdateChannelAccount(ctx, &sc, id, domain.ChannelAccountUpdate{Active: &off})
+			_, err = p.Store.UpdateChannelAccount(ctx, &sc, id, domain.ChannelAccountUpdate{Active: &off})
 		case "apikeys":
-			err = p.store.RevokeAPIKey(ctx, &sc, id)
+			err = p.Store.RevokeAPIKey(ctx, &sc, id)
 		}
 		if err != nil {
-			de := toDomain(err)
+			de := httpx.ToDomain(err)
 			if de.Code == domain.ENOTFOUND {
 				p.errorPage(c, http.StatusNotFound, web.T(lang(c), "error.404"))
 				return
@@ -199,7 +200,7 @@ func (p *pages) adminDeactivate(section string) gin.HandlerFunc {
 					return
 				}
 				pg.Alert = messageOf(c, de)
-				p.render(c, statusOf[de.Code], "admin", pg)
+				p.render(c, httpx.StatusOf[de.Code], "admin", pg)
 				return
 			}
 			p.pageError(c, err)

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"strconv"
@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/web"
 )
 
@@ -114,7 +115,7 @@ func saveUnit(p *pages, c *gin.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.store.AdminUpdateUnit(c.Request.Context(), scopeOf(c), id, domain.UnitPatch{Name: formStr(c, "name"),
+	_, err = p.Store.AdminUpdateUnit(c.Request.Context(), httpx.ScopeOf(c), id, domain.UnitPatch{Name: formStr(c, "name"),
 		Level: (*domain.UnitLevel)(formStr(c, "level")), Active: formCheck(c, "active"), Periods: periods})
 	return err
 }
@@ -132,7 +133,7 @@ func editDepartmentForm(pg *web.Page, b web.AdminBody, id int64) (*web.AdminEdit
 }
 
 func saveDepartment(p *pages, c *gin.Context, id int64) error {
-	_, err := p.store.AdminUpdateDepartment(c.Request.Context(), scopeOf(c), id, domain.DepartmentPatch{
+	_, err := p.Store.AdminUpdateDepartment(c.Request.Context(), httpx.ScopeOf(c), id, domain.DepartmentPatch{
 		Name: formStr(c, "name"), Triage: formCheck(c, "triage"), Active: formCheck(c, "active")})
 	return err
 }
@@ -160,7 +161,7 @@ func saveCategory(p *pages, c *gin.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.store.AdminUpdateCategory(c.Request.Context(), scopeOf(c), id, domain.CategoryPatch{
+	_, err = p.Store.AdminUpdateCategory(c.Request.Context(), httpx.ScopeOf(c), id, domain.CategoryPatch{
 		Name: formStr(c, "name"), Description: formStr(c, "description"), DefaultDepartment: formStr(c, "default_department"),
 		DeadlineAmount: amount, DeadlineUnit: unit, Keywords: formListOf(c, "keywords"), Active: formCheck(c, "active")})
 	return err
@@ -195,7 +196,7 @@ func saveRule(p *pages, c *gin.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.store.AdminUpdateRule(c.Request.Context(), scopeOf(c), id, domain.RulePatch{Position: pos,
+	_, err = p.Store.AdminUpdateRule(c.Request.Context(), httpx.ScopeOf(c), id, domain.RulePatch{Position: pos,
 		Category: formStr(c, "category"), Kind: (*domain.Kind)(formStr(c, "kind")),
 		Channel: (*domain.Channel)(formStr(c, "channel")), Keywords: formListOf(c, "keywords"),
 		SetCategory: formStr(c, "set_category"), Department: formStr(c, "department"), Active: formCheck(c, "active")})
@@ -227,13 +228,13 @@ func editUserForm(pg *web.Page, b web.AdminBody, id int64) (*web.AdminEdit, map[
 func saveUser(p *pages, c *gin.Context, id int64) error {
 	var hash *string
 	if pw := c.PostForm("password"); pw != "" {
-		h, err := hashNewPassword(pw)
+		h, err := httpx.HashNewPassword(pw)
 		if err != nil {
 			return err
 		}
 		hash = &h
 	}
-	_, err := p.store.AdminUpdateUser(c.Request.Context(), scopeOf(c), id, domain.UserPatch{Name: formStr(c, "name"),
+	_, err := p.Store.AdminUpdateUser(c.Request.Context(), httpx.ScopeOf(c), id, domain.UserPatch{Name: formStr(c, "name"),
 		Role: (*domain.Role)(formStr(c, "role")), Department: formStr(c, "department"), Active: formCheck(c, "active"),
 		Digest: formCheck(c, "digest"), ZaloUserID: formStr(c, "zalo_user_id")}, hash)
 	return err
@@ -264,7 +265,7 @@ func saveHoliday(p *pages, c *gin.Context, id int64) error {
 		off := !*makeup
 		patch.Off = &off
 	}
-	_, err := p.store.AdminUpdateHoliday(c.Request.Context(), scopeOf(c), id, patch)
+	_, err := p.Store.AdminUpdateHoliday(c.Request.Context(), httpx.ScopeOf(c), id, patch)
 	return err
 }
 
@@ -307,8 +308,8 @@ func editChannelForm(pg *web.Page, b web.AdminBody, id int64) (*web.AdminEdit, m
 // the stored one, sealed for the account as the JSON API seals it; an
 // empty one leaves it as it is (a stored token is never shown back).
 func saveChannel(p *pages, c *gin.Context, id int64) error {
-	ctx, sc := c.Request.Context(), scopeOf(c)
-	cur, err := p.store.GetChannelAccount(ctx, &sc, id)
+	ctx, sc := c.Request.Context(), httpx.ScopeOf(c)
+	cur, err := p.Store.GetChannelAccount(ctx, &sc, id)
 	if err != nil {
 		return err
 	}
@@ -325,12 +326,12 @@ func saveChannel(p *pages, c *gin.Context, id int64) error {
 		if plain == "" {
 			continue
 		}
-		sealed, err := p.sealToken(cur.Platform, cur.AccountID, t.field, plain)
+		sealed, err := p.SealToken(cur.Platform, cur.AccountID, t.field, plain)
 		if err != nil {
 			return err
 		}
 		*t.dst = &sealed
 	}
-	_, err = p.store.UpdateChannelAccount(ctx, &sc, id, u)
+	_, err = p.Store.UpdateChannelAccount(ctx, &sc, id, u)
 	return err
 }

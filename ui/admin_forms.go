@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/web"
 )
 
@@ -38,14 +39,14 @@ func (p *pages) adminCreate(section string) gin.HandlerFunc {
 func (p *pages) adminCreateUnit(c *gin.Context) {
 	spec := domain.UnitSpec{Code: c.PostForm("code"), Name: c.PostForm("name"),
 		Level: domain.UnitLevel(c.PostForm("level")), Parent: c.PostForm("parent"), Active: true}
-	_, err := p.store.AdminCreateUnit(c.Request.Context(), scopeOf(c), spec)
+	_, err := p.Store.AdminCreateUnit(c.Request.Context(), httpx.ScopeOf(c), spec)
 	p.adminDone(c, "units", 0, "created", err, []string{"code", "name", "level", "parent"})
 }
 
 func (p *pages) adminCreateDepartment(c *gin.Context) {
 	spec := domain.DepartmentSpec{Code: c.PostForm("code"), Name: c.PostForm("name"),
 		Triage: formBool(c, "triage"), Active: true}
-	_, err := p.store.AdminCreateDepartment(c.Request.Context(), scopeOf(c), c.Query("unit"), spec)
+	_, err := p.Store.AdminCreateDepartment(c.Request.Context(), httpx.ScopeOf(c), c.Query("unit"), spec)
 	p.adminDone(c, "departments", 0, "created", err, []string{"code", "name", "triage", "active"})
 }
 
@@ -56,7 +57,7 @@ func (p *pages) adminCreateCategory(c *gin.Context) {
 	amount, unit, err := formDeadline(c)
 	if err == nil {
 		spec = domain.CategoryPatch{DeadlineAmount: amount, DeadlineUnit: unit}.Apply(spec)
-		_, err = p.store.AdminCreateCategory(c.Request.Context(), scopeOf(c), c.Query("unit"), spec)
+		_, err = p.Store.AdminCreateCategory(c.Request.Context(), httpx.ScopeOf(c), c.Query("unit"), spec)
 	}
 	p.adminDone(c, "categories", 0, "created", err,
 		[]string{"code", "name", "default_department", "amount", "deadline_unit", "keywords"})
@@ -71,7 +72,7 @@ func (p *pages) adminCreateRule(c *gin.Context) {
 		if pos != nil {
 			spec.Position = *pos
 		}
-		_, err = p.store.AdminCreateRule(c.Request.Context(), scopeOf(c), c.Query("unit"), spec)
+		_, err = p.Store.AdminCreateRule(c.Request.Context(), httpx.ScopeOf(c), c.Query("unit"), spec)
 	}
 	p.adminDone(c, "rules", 0, "created", err,
 		[]string{"keywords", "category", "kind", "channel", "department", "set_category", "position"})
@@ -83,22 +84,22 @@ func (p *pages) adminCreateUser(c *gin.Context) {
 	order := []string{"name", "email", "password", "role", "department"}
 	bad := map[string]string{}
 	if _, err := domain.ValidateUserSpec(spec); err != nil {
-		for k, v := range toDomain(err).Fields {
+		for k, v := range httpx.ToDomain(err).Fields {
 			bad[k] = v
 		}
 	}
 	pw := c.PostForm("password")
 	if err := domain.ValidatePassword(pw); err != nil {
-		bad["password"] = toDomain(err).Fields["password"]
+		bad["password"] = httpx.ToDomain(err).Fields["password"]
 	}
 	if len(bad) > 0 {
 		p.adminDone(c, "users", 0, "", domain.Invalid("Thông tin tài khoản không hợp lệ.",
 			"The account details are not valid.", bad), order)
 		return
 	}
-	hash, err := hashNewPassword(pw)
+	hash, err := httpx.HashNewPassword(pw)
 	if err == nil {
-		_, err = p.store.AdminCreateUser(c.Request.Context(), scopeOf(c), spec, hash)
+		_, err = p.Store.AdminCreateUser(c.Request.Context(), httpx.ScopeOf(c), spec, hash)
 	}
 	p.adminDone(c, "users", 0, "created", err, order)
 }
@@ -106,7 +107,7 @@ func (p *pages) adminCreateUser(c *gin.Context) {
 func (p *pages) adminCreateHoliday(c *gin.Context) {
 	h := domain.HolidaySpec{Unit: c.Query("unit"), CalendarDay: domain.CalendarDay{Date: strings.TrimSpace(c.PostForm("date")),
 		Off: !formBool(c, "makeup"), Name: c.PostForm("name")}}
-	_, err := p.store.AdminCreateHoliday(c.Request.Context(), scopeOf(c), h)
+	_, err := p.Store.AdminCreateHoliday(c.Request.Context(), httpx.ScopeOf(c), h)
 	p.adminDone(c, "holidays", 0, "created", err, []string{"date", "name", "makeup", "unit"})
 }
 
@@ -115,10 +116,10 @@ func (p *pages) adminCreateChannel(c *gin.Context) {
 		AccountID: strings.TrimSpace(c.PostForm("account_id")), AppID: c.PostForm("app_id"), Name: c.PostForm("name")}
 	order := []string{"platform", "account_id", "name", "app_id", "access_token", "secret_key", "unit"}
 	var err error
-	if in.AccessTokenEnc, err = p.sealToken(in.Platform, in.AccountID, "access_token", c.PostForm("access_token")); err == nil {
-		if in.SecretKeyEnc, err = p.sealToken(in.Platform, in.AccountID, "secret_key", c.PostForm("secret_key")); err == nil {
-			sc := scopeOf(c)
-			_, err = p.store.CreateChannelAccount(c.Request.Context(), &sc, in)
+	if in.AccessTokenEnc, err = p.SealToken(in.Platform, in.AccountID, "access_token", c.PostForm("access_token")); err == nil {
+		if in.SecretKeyEnc, err = p.SealToken(in.Platform, in.AccountID, "secret_key", c.PostForm("secret_key")); err == nil {
+			sc := httpx.ScopeOf(c)
+			_, err = p.Store.CreateChannelAccount(c.Request.Context(), &sc, in)
 		}
 	}
 	p.adminDone(c, "channels", 0, "created", err, order)
@@ -127,8 +128,8 @@ func (p *pages) adminCreateChannel(c *gin.Context) {
 // adminCreateAPIKey shows the new key once, on the page that answers the
 // post (no redirect: the secret is never put in a URL).
 func (p *pages) adminCreateAPIKey(c *gin.Context) {
-	sc := scopeOf(c)
-	_, secret, err := p.store.CreateAPIKey(c.Request.Context(), &sc, c.PostForm("name"), strings.TrimSpace(c.PostForm("unit")))
+	sc := httpx.ScopeOf(c)
+	_, secret, err := p.Store.CreateAPIKey(c.Request.Context(), &sc, c.PostForm("name"), strings.TrimSpace(c.PostForm("unit")))
 	if err != nil {
 		p.adminDone(c, "apikeys", 0, "", err, []string{"name", "unit"})
 		return

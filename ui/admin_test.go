@@ -1,4 +1,4 @@
-package api_test
+package ui_test
 
 import (
 	"fmt"
@@ -22,8 +22,8 @@ var adminSections = []string{"units", "departments", "categories", "rules", "use
 func TestAdminPagesRenderInVietnameseAndEnglish(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	b := newBrowser(t, e)
-	b.signIn(apitest.Admin)
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Admin)
 	titles := map[string][2]string{
 		"":            {"Quản trị hệ thống", "Settings"},
 		"units":       {"Đơn vị", "Units"},
@@ -37,12 +37,12 @@ func TestAdminPagesRenderInVietnameseAndEnglish(t *testing.T) {
 	}
 	for section, want := range titles {
 		for i, l := range []string{"vi", "en"} {
-			b.lang = l
+			b.Lang = l
 			path := "/admin"
 			if section != "" {
 				path += "/" + section + "?unit=xuan-lung"
 			}
-			pg := b.get(path)
+			pg := b.Get(path)
 			checkPage(t, path+" "+l, pg)
 			if pg.Status != 200 || !strings.Contains(pg.Body, "<h1>"+want[i]+"</h1>") {
 				t.Errorf("%s %s: %d, no title %q", path, l, pg.Status, want[i])
@@ -58,8 +58,8 @@ func TestAdminPagesRenderInVietnameseAndEnglish(t *testing.T) {
 			}
 		}
 	}
-	b.lang = ""
-	if pg := b.get("/admin/departments?unit=xuan-lung"); !strings.Contains(pg.Body, "Phòng Kinh tế") {
+	b.Lang = ""
+	if pg := b.Get("/admin/departments?unit=xuan-lung"); !strings.Contains(pg.Body, "Phòng Kinh tế") {
 		t.Error("departments are not listed")
 	}
 }
@@ -68,19 +68,19 @@ func TestAdminPagesAreForAdminsOnly(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
 	editFixture(t, e)
-	if r := newBrowser(t, e).get("/admin/rules"); r.Status != http.StatusSeeOther {
+	if r := apitest.NewBrowser(t, e).Get("/admin/rules"); r.Status != http.StatusSeeOther {
 		t.Fatalf("no session: %d", r.Status)
 	}
 	for _, who := range []string{apitest.Leader, apitest.HeadKinhTe, apitest.StaffKT} {
-		b := newBrowser(t, e)
-		b.signIn(who)
+		b := apitest.NewBrowser(t, e)
+		b.SignIn(who)
 		for _, s := range append([]string{""}, adminSections...) {
-			if r := b.get(strings.TrimSuffix("/admin/"+s, "/")); r.Status != http.StatusForbidden {
+			if r := b.Get(strings.TrimSuffix("/admin/"+s, "/")); r.Status != http.StatusForbidden {
 				t.Errorf("%s GET /admin/%s: %d", who, s, r.Status)
 			}
 		}
 		before := e.Count("routing_rules")
-		if r := b.post("/admin/rules?unit=xuan-lung", url.Values{"csrf_token": {b.csrf()}, "keywords": {"ngập"}, "department": {"kinh-te"}}); r.Status != http.StatusForbidden {
+		if r := b.Post("/admin/rules?unit=xuan-lung", url.Values{"csrf_token": {b.CSRF()}, "keywords": {"ngập"}, "department": {"kinh-te"}}); r.Status != http.StatusForbidden {
 			t.Errorf("%s POST /admin/rules: %d", who, r.Status)
 		}
 		if e.Count("routing_rules") != before {
@@ -91,14 +91,14 @@ func TestAdminPagesAreForAdminsOnly(t *testing.T) {
 			id := idOf(t, e, c)
 			path := fmt.Sprintf("/admin/%s/%d%s", c.section, id, c.query)
 			row := rowOf(t, e, c, id)
-			if r := b.get(path); r.Status != http.StatusForbidden || strings.Contains(r.Body, `id="edit"`) {
+			if r := b.Get(path); r.Status != http.StatusForbidden || strings.Contains(r.Body, `id="edit"`) {
 				t.Errorf("%s GET %s: %d", who, path, r.Status)
 			}
-			v := url.Values{"csrf_token": {b.csrf()}}
+			v := url.Values{"csrf_token": {b.CSRF()}}
 			for k, x := range c.valid {
 				v[k] = x
 			}
-			if r := b.post(path, v); r.Status != http.StatusForbidden {
+			if r := b.Post(path, v); r.Status != http.StatusForbidden {
 				t.Errorf("%s POST %s: %d", who, path, r.Status)
 			}
 			if rowOf(t, e, c, id) != row {
@@ -115,13 +115,13 @@ var ruleRowRE = regexp.MustCompile(`action="/admin/rules/(\d+)/deactivate`)
 func TestAdminAddsARuleAndTestsAText(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	b := newBrowser(t, e)
-	b.signIn(apitest.Admin)
-	b.get("/admin/rules?unit=xuan-lung")
-	post := func(path string, v url.Values) *page {
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Admin)
+	b.Get("/admin/rules?unit=xuan-lung")
+	post := func(path string, v url.Values) *apitest.Page {
 		t.Helper()
-		v.Set("csrf_token", b.csrf())
-		return b.post(path, v)
+		v.Set("csrf_token", b.CSRF())
+		return b.Post(path, v)
 	}
 	text := "Cống thoát nước ở xóm Bãi Sậy bị tắc, nước tràn <b>ra đường</b>"
 	// A rule without a target: the messages next to the fields, nothing stored.
@@ -137,7 +137,7 @@ func TestAdminAddsARuleAndTestsAText(t *testing.T) {
 	if r.Status != http.StatusSeeOther || r.Location != "/admin/rules?done=created&unit=xuan-lung" {
 		t.Fatalf("add rule: %d %q %s", r.Status, r.Location, r.Body)
 	}
-	pg := b.get(r.Location)
+	pg := b.Get(r.Location)
 	if !strings.Contains(pg.Body, `class="notice"`) || !strings.Contains(pg.Body, "“&lt;i&gt;tắc cống&lt;/i&gt;”") {
 		t.Fatalf("the new rule is not listed as text: %s", pg.Body)
 	}
@@ -211,9 +211,9 @@ var adminForms = []adminForm{
 func TestAdminFormsCreateShowErrorsAndDeactivate(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	b := newBrowser(t, e)
-	b.signIn(apitest.Admin)
-	b.get("/admin")
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Admin)
+	b.Get("/admin")
 	for _, f := range adminForms {
 		t.Run(f.section, func(t *testing.T) {
 			q := "?unit=xuan-lung"
@@ -222,22 +222,22 @@ func TestAdminFormsCreateShowErrorsAndDeactivate(t *testing.T) {
 			}
 			path := "/admin/" + f.section + q
 			before := e.Count(f.table)
-			v := url.Values{"csrf_token": {b.csrf()}}
+			v := url.Values{"csrf_token": {b.CSRF()}}
 			for k, x := range f.invalid {
 				v[k] = x
 			}
-			r := b.post(path, v)
+			r := b.Post(path, v)
 			if r.Status != 400 || !strings.Contains(r.Body, `<p class="ferr" id="e-`+f.badField+`">`) || !strings.Contains(r.Body, `class="summary"`) {
 				t.Fatalf("invalid: %d, no error next to %s: %s", r.Status, f.badField, r.Body)
 			}
 			if e.Count(f.table) != before {
 				t.Fatal("an invalid form changed the table")
 			}
-			v = url.Values{"csrf_token": {b.csrf()}}
+			v = url.Values{"csrf_token": {b.CSRF()}}
 			for k, x := range f.valid {
 				v[k] = x
 			}
-			r = b.post(path, v)
+			r = b.Post(path, v)
 			if f.section == "apikeys" {
 				if r.Status != 200 || !strings.Contains(r.Body, `id="new-key"`) {
 					t.Fatalf("new key: %d %s", r.Status, r.Body)
@@ -245,7 +245,7 @@ func TestAdminFormsCreateShowErrorsAndDeactivate(t *testing.T) {
 			} else if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/admin/"+f.section+"?done=created") {
 				t.Fatalf("create: %d %q %s", r.Status, r.Location, r.Body)
 			} else {
-				r = b.get(r.Location)
+				r = b.Get(r.Location)
 			}
 			if e.Count(f.table) != before+1 {
 				t.Fatalf("rows %d → %d", before, e.Count(f.table))
@@ -271,7 +271,7 @@ func TestAdminFormsCreateShowErrorsAndDeactivate(t *testing.T) {
 				return sum
 			}
 			unasked := rows()
-			asked := b.post(action, url.Values{"csrf_token": {b.csrf()}})
+			asked := b.Post(action, url.Values{"csrf_token": {b.CSRF()}})
 			if asked.Status != 200 || !strings.Contains(asked.Body, `id="confirm-question"`) ||
 				!strings.Contains(asked.Body, `name="confirm" value="yes"`) {
 				t.Fatalf("the first press: %d %s", asked.Status, asked.Body)
@@ -279,18 +279,18 @@ func TestAdminFormsCreateShowErrorsAndDeactivate(t *testing.T) {
 			if rows() != unasked {
 				t.Fatal("the first press already changed the row")
 			}
-			d := b.post(action, url.Values{"csrf_token": {b.csrf()}, "confirm": {"yes"}})
+			d := b.Post(action, url.Values{"csrf_token": {b.CSRF()}, "confirm": {"yes"}})
 			if d.Status != http.StatusSeeOther || !strings.Contains(d.Location, "done=") {
 				t.Fatalf("deactivate: %d %q %s", d.Status, d.Location, d.Body)
 			}
-			if pg := b.get(d.Location); !strings.Contains(pg.Body, `class="notice"`) {
+			if pg := b.Get(d.Location); !strings.Contains(pg.Body, `class="notice"`) {
 				t.Error("no notice after deactivating")
 			}
 		})
 	}
 	// English messages next to the fields.
-	b.lang = "en"
-	r := b.post("/admin/holidays?unit=xuan-lung&lang=en", url.Values{"csrf_token": {b.csrf()}, "date": {"nope"}, "name": {"x"}})
+	b.Lang = "en"
+	r := b.Post("/admin/holidays?unit=xuan-lung&lang=en", url.Values{"csrf_token": {b.CSRF()}, "date": {"nope"}, "name": {"x"}})
 	if r.Status != 400 || !strings.Contains(r.Body, `<p class="ferr" id="e-date">Not valid.</p>`) {
 		t.Errorf("English error: %d %s", r.Status, r.Body)
 	}
@@ -300,9 +300,9 @@ func TestEveryAdminAndLeaderFormRefusesAMissingOrWrongCSRFToken(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, apitest.WithSecretKey(apitest.SecretKey))
 	editFixture(t, e)
-	b := newBrowser(t, e)
-	b.signIn(apitest.Admin)
-	b.get("/admin")
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Admin)
+	b.Get("/admin")
 	var ruleID, userID string
 	e.MustGet(&ruleID, "SELECT id::text FROM routing_rules ORDER BY id LIMIT 1")
 	e.MustGet(&userID, "SELECT id::text FROM users WHERE email = $1", apitest.StaffKT)
@@ -345,7 +345,7 @@ func TestEveryAdminAndLeaderFormRefusesAMissingOrWrongCSRFToken(t *testing.T) {
 			if tok != "" {
 				v.Set("csrf_token", tok)
 			}
-			r := b.post(f.path, v)
+			r := b.Post(f.path, v)
 			if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "Biểu mẫu đã hết hạn hoặc không hợp lệ") {
 				t.Errorf("%s with token %q: %d %s", f.path, tok, r.Status, r.Location)
 			}
@@ -483,21 +483,21 @@ func TestAdminEditsRowsThroughThePages(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, apitest.WithSecretKey(apitest.SecretKey))
 	editFixture(t, e)
-	b := newBrowser(t, e)
-	b.signIn(apitest.Admin)
-	b.get("/admin")
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Admin)
+	b.Get("/admin")
 	for _, c := range adminEditCases {
 		t.Run(c.section, func(t *testing.T) {
 			id := idOf(t, e, c)
 			path := fmt.Sprintf("/admin/%s/%d%s", c.section, id, c.query)
 			// The list links to the row's edit form.
-			if list := b.get("/admin/" + c.section + c.query); !strings.Contains(list.Body, `href="`+strings.ReplaceAll(path, "&", "&amp;")+`"`) {
+			if list := b.Get("/admin/" + c.section + c.query); !strings.Contains(list.Body, `href="`+strings.ReplaceAll(path, "&", "&amp;")+`"`) {
 				t.Fatalf("no edit link to %s in the list", path)
 			}
 			// The form, filled from the row, in Vietnamese and English.
 			for _, l := range []string{"vi", "en"} {
-				b.lang = l
-				pg := b.get(path)
+				b.Lang = l
+				pg := b.Get(path)
 				checkPage(t, path+" "+l, pg)
 				if pg.Status != 200 || !strings.Contains(pg.Body, `action="`+strings.ReplaceAll(path, "&", "&amp;")+`"`) ||
 					!strings.Contains(pg.Body, `name="csrf_token"`) {
@@ -518,14 +518,14 @@ func TestAdminEditsRowsThroughThePages(t *testing.T) {
 					t.Error("a stored token is shown back")
 				}
 			}
-			b.lang = ""
+			b.Lang = ""
 			before := rowOf(t, e, c, id)
 			// A bad edit: the message next to the field, the values kept, nothing changed.
-			v := url.Values{"csrf_token": {b.csrf()}}
+			v := url.Values{"csrf_token": {b.CSRF()}}
 			for k, x := range c.invalid {
 				v[k] = x
 			}
-			r := b.post(path, v)
+			r := b.Post(path, v)
 			if r.Status != 400 || !strings.Contains(r.Body, `<p class="ferr" id="e-`+c.badField+`">`) ||
 				!strings.Contains(r.Body, `href="#e-`+c.badField+`"`) || !strings.Contains(r.Body, c.kept) {
 				t.Fatalf("invalid: %d, no error next to %s or %s not kept: %s", r.Status, c.badField, c.kept, r.Body)
@@ -537,18 +537,18 @@ func TestAdminEditsRowsThroughThePages(t *testing.T) {
 				t.Fatalf("an invalid edit changed the row: %q → %q", before, after)
 			}
 			// A good one: saved, back to the list with a notice.
-			v = url.Values{"csrf_token": {b.csrf()}}
+			v = url.Values{"csrf_token": {b.CSRF()}}
 			for k, x := range c.valid {
 				v[k] = x
 			}
-			r = b.post(path, v)
+			r = b.Post(path, v)
 			if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/admin/"+c.section+"?done=saved") {
 				t.Fatalf("save: %d %q %s", r.Status, r.Location, r.Body)
 			}
 			if got := rowOf(t, e, c, id); got != c.want {
 				t.Errorf("row after the edit %q, want %q", got, c.want)
 			}
-			pg := b.get(r.Location)
+			pg := b.Get(r.Location)
 			if !strings.Contains(pg.Body, `<p class="notice" role="status">Đã lưu thay đổi.</p>`) {
 				t.Errorf("no notice after saving: %s", pg.Body)
 			}
@@ -565,8 +565,8 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, apitest.WithSecretKey(apitest.SecretKey))
 	editFixture(t, e)
-	b := newBrowser(t, e)
-	b.signIn(apitest.Admin)
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Admin)
 	order := func() string {
 		var s string
 		e.MustGet(&s, `SELECT string_agg(r.id::text, ',' ORDER BY r.position) FROM routing_rules r
@@ -577,7 +577,7 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 	// each post moves the rule and leaves the rest of it as it is.
 	before := order()
 	first, second, _ := strings.Cut(before, ",")
-	pg := b.get("/admin/rules?unit=xuan-lung")
+	pg := b.Get("/admin/rules?unit=xuan-lung")
 	moves := moveRE.FindAllStringSubmatch(pg.Body, -1)
 	if len(moves) != 2 || moves[0][1] != first || moves[0][2] != "2" || moves[1][1] != second || moves[1][2] != "1" ||
 		moves[0][3] != "Chuyển quy tắc 1 xuống dưới" {
@@ -585,7 +585,7 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 	}
 	var kw string
 	e.MustGet(&kw, "SELECT array_to_string(keywords, ',') || active FROM routing_rules WHERE id = $1", first)
-	r := b.post("/admin/rules/"+first+"?unit=xuan-lung", url.Values{"csrf_token": {b.csrf()}, "position": {moves[0][2]}})
+	r := b.Post("/admin/rules/"+first+"?unit=xuan-lung", url.Values{"csrf_token": {b.CSRF()}, "position": {moves[0][2]}})
 	if r.Status != http.StatusSeeOther || r.Location != "/admin/rules?done=saved&unit=xuan-lung" {
 		t.Fatalf("move down: %d %q %s", r.Status, r.Location, r.Body)
 	}
@@ -597,7 +597,7 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 	if kwAfter != kw {
 		t.Errorf("moving changed the rule: %q → %q", kw, kwAfter)
 	}
-	if r := b.post("/admin/rules/"+first+"?unit=xuan-lung", url.Values{"csrf_token": {b.csrf()}, "position": {"0"}}); r.Status != 400 ||
+	if r := b.Post("/admin/rules/"+first+"?unit=xuan-lung", url.Values{"csrf_token": {b.CSRF()}, "position": {"0"}}); r.Status != 400 ||
 		!strings.Contains(r.Body, `id="e-position"`) || order() != second+","+first {
 		t.Errorf("position 0: %d, order %q", r.Status, order())
 	}
@@ -608,12 +608,12 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 	e.MustGet(&staffID, "SELECT id FROM users WHERE email = $1", apitest.StaffKT)
 	path := fmt.Sprintf("/admin/users/%d?unit=xuan-lung", staffID)
 	form := func(pw string) url.Values {
-		return url.Values{"csrf_token": {b.csrf()}, "name": {"Lê Thị Thu"}, "role": {"staff"}, "department": {"kinh-te"},
+		return url.Values{"csrf_token": {b.CSRF()}, "name": {"Lê Thị Thu"}, "role": {"staff"}, "department": {"kinh-te"},
 			"password": {pw}, "zalo_user_id": {""}, "digest": unticked, "active": ticked}
 	}
 	var hash string
 	e.MustGet(&hash, "SELECT password_hash FROM users WHERE id = $1", staffID)
-	r = b.post(path, form("ngan"))
+	r = b.Post(path, form("ngan"))
 	if r.Status != 400 || !strings.Contains(r.Body, `<p class="ferr" id="e-password">`) || strings.Contains(r.Body, `value="ngan"`) {
 		t.Fatalf("short password: %d %s", r.Status, r.Body)
 	}
@@ -623,7 +623,7 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 	if hashAfter != hash || name == "Lê Thị Thu" {
 		t.Fatal("a refused password changed the account")
 	}
-	if r := b.post(path, form("mat-khau-moi-rat-dai-2026")); r.Status != http.StatusSeeOther {
+	if r := b.Post(path, form("mat-khau-moi-rat-dai-2026")); r.Status != http.StatusSeeOther {
 		t.Fatalf("new password: %d %s", r.Status, r.Body)
 	}
 	if res := e.JSON("POST", "/api/v1/auth/login", map[string]string{"email": apitest.StaffKT, "password": "mat-khau-moi-rat-dai-2026"}); res.Status != 200 {
@@ -649,30 +649,30 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 	}
 	chPath := fmt.Sprintf("/admin/channels/%d?unit=xuan-lung", chID)
 	chForm := func(tok string) url.Values {
-		return url.Values{"csrf_token": {b.csrf()}, "name": {"Fanpage xã"}, "unit": {"xuan-lung"}, "app_id": {""},
+		return url.Values{"csrf_token": {b.CSRF()}, "name": {"Fanpage xã"}, "unit": {"xuan-lung"}, "app_id": {""},
 			"access_token": {tok}, "secret_key": {""}, "active": ticked}
 	}
-	if r := b.post(chPath, chForm("")); r.Status != http.StatusSeeOther || token() != "EAAG-old-token" {
+	if r := b.Post(chPath, chForm("")); r.Status != http.StatusSeeOther || token() != "EAAG-old-token" {
 		t.Fatalf("an empty token field: %d, token %q", r.Status, token())
 	}
-	if r := b.post(chPath, chForm("EAAG-new token")); r.Status != 400 || !strings.Contains(r.Body, `id="e-access_token"`) || token() != "EAAG-old-token" {
+	if r := b.Post(chPath, chForm("EAAG-new token")); r.Status != 400 || !strings.Contains(r.Body, `id="e-access_token"`) || token() != "EAAG-old-token" {
 		t.Fatalf("a token with a space: %d", r.Status)
 	}
-	if r := b.post(chPath, chForm("  EAAG-new-token-77 ")); r.Status != http.StatusSeeOther || token() != "EAAG-new-token-77" {
+	if r := b.Post(chPath, chForm("  EAAG-new-token-77 ")); r.Status != http.StatusSeeOther || token() != "EAAG-new-token-77" {
 		t.Fatalf("a new token: %d, token %q", r.Status, token())
 	}
-	if pg := b.get(chPath); strings.Contains(pg.Body, "EAAG-new-token-77") || !strings.Contains(pg.Body, "<dd>Đã lưu</dd>") {
+	if pg := b.Get(chPath); strings.Contains(pg.Body, "EAAG-new-token-77") || !strings.Contains(pg.Body, "<dd>Đã lưu</dd>") {
 		t.Error("the edit form shows the token, or not that one is stored")
 	}
 
 	// Rows that are not there, and API keys, which have no edit form.
 	for _, path := range []string{"/admin/units/999999", "/admin/rules/abc?unit=xuan-lung", "/admin/apikeys/1",
 		fmt.Sprintf("/admin/users/%d?unit=au-co", staffID)} {
-		if r := b.get(path); r.Status != http.StatusNotFound {
+		if r := b.Get(path); r.Status != http.StatusNotFound {
 			t.Errorf("GET %s: %d", path, r.Status)
 		}
 	}
-	if r := b.post("/admin/departments/999999?unit=xuan-lung", url.Values{"csrf_token": {b.csrf()}, "name": {"x"}}); r.Status != http.StatusNotFound {
+	if r := b.Post("/admin/departments/999999?unit=xuan-lung", url.Values{"csrf_token": {b.CSRF()}, "name": {"x"}}); r.Status != http.StatusNotFound {
 		t.Errorf("POST to a missing department: %d", r.Status)
 	}
 }

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/web"
 )
 
@@ -49,7 +50,7 @@ func (p *pages) home(c *gin.Context) {
 }
 
 func (p *pages) fillHome(c *gin.Context, pg *web.Page, code string) bool {
-	units, err := p.store.ListUnits(c.Request.Context())
+	units, err := p.Store.ListUnits(c.Request.Context())
 	if err != nil {
 		p.pageError(c, err)
 		return false
@@ -103,7 +104,7 @@ func (p *pages) lookup(c *gin.Context) {
 
 // unitCatalog returns the catalog of the path's unit, or answers 404.
 func (p *pages) unitCatalog(c *gin.Context) (*domain.Catalog, bool) {
-	cat, err := p.store.CatalogByCode(c.Request.Context(), strings.ToLower(c.Param("unit")))
+	cat, err := p.Store.CatalogByCode(c.Request.Context(), strings.ToLower(c.Param("unit")))
 	if err != nil {
 		if domain.IsNotFound(err) {
 			p.errorPage(c, http.StatusNotFound, web.T(lang(c), "error.404"))
@@ -133,7 +134,7 @@ func (p *pages) feedbackForm(c *gin.Context) {
 func (p *pages) formPage(c *gin.Context, cat *domain.Catalog) *web.Page {
 	pg := p.page(c, "form.title", cat.Unit.Name)
 	pg.Body = web.FormBody{Unit: cat.Unit, Categories: cat.ActiveCategories(), Kinds: domain.Kinds,
-		Stamp: p.newStamp(p.cfg.Now(), pg.CSRF), MaxPhotoMB: maxPhotoMB}
+		Stamp: p.newStamp(p.Cfg.Now(), pg.CSRF), MaxPhotoMB: maxPhotoMB}
 	return pg
 }
 
@@ -142,14 +143,14 @@ func (p *pages) formPage(c *gin.Context, cat *domain.Catalog) *web.Page {
 // the fields and the values kept; a bot (honeypot filled, sent too fast):
 // the form again with a gentle message and nothing stored.
 func (p *pages) submitForm(c *gin.Context) {
-	if !p.allowPage(c, p.intakeLimit) {
+	if !p.allowPage(c, p.IntakeLimit) {
 		return
 	}
 	cat, ok := p.unitCatalog(c)
 	if !ok {
 		return
 	}
-	in, perr := feedbackFromForm(c)
+	in, perr := httpx.FeedbackFromForm(c)
 	if perr != nil && tooLarge(perr) {
 		p.errorPage(c, http.StatusRequestEntityTooLarge, web.T(lang(c), "form.photo.big", maxPhotoMB))
 		return
@@ -163,7 +164,7 @@ func (p *pages) submitForm(c *gin.Context) {
 		pg.Values[k] = f.Get(k)
 	}
 	if strings.TrimSpace(f.Get("website")) != "" {
-		logFrom(c).Info("feedback form: honeypot filled; nothing stored")
+		httpx.LogFrom(c).Info("feedback form: honeypot filled; nothing stored")
 		pg.Alert = pg.T("form.too_fast")
 		p.render(c, http.StatusBadRequest, "form", pg)
 		return
@@ -173,7 +174,7 @@ func (p *pages) submitForm(c *gin.Context) {
 	photo, photoType, photoName, photoErr := readPhoto(c)
 	fields := map[string]string{}
 	if perr != nil {
-		de := toDomain(perr)
+		de := httpx.ToDomain(perr)
 		if de.Code != domain.EINVALID || len(de.Fields) == 0 {
 			p.pageError(c, perr)
 			return
@@ -183,7 +184,7 @@ func (p *pages) submitForm(c *gin.Context) {
 		}
 	}
 	if _, verr := domain.ValidateFeedback(in, cat.ActiveCategories()); verr != nil {
-		for k, v := range toDomain(verr).Fields {
+		for k, v := range httpx.ToDomain(verr).Fields {
 			if _, seen := fields[k]; !seen {
 				fields[k] = v
 			}
@@ -193,9 +194,9 @@ func (p *pages) submitForm(c *gin.Context) {
 		p.formErrors(c, pg, fields, photoErr)
 		return
 	}
-	switch p.checkStamp(f.Get("stamp"), pg.CSRF, p.cfg.Now()) {
+	switch p.checkStamp(f.Get("stamp"), pg.CSRF, p.Cfg.Now()) {
 	case stampTooFast:
-		logFrom(c).Info("feedback form: sent too fast; nothing stored")
+		httpx.LogFrom(c).Info("feedback form: sent too fast; nothing stored")
 		pg.Alert = pg.T("form.too_fast")
 		p.render(c, http.StatusBadRequest, "form", pg)
 		return
@@ -204,9 +205,9 @@ func (p *pages) submitForm(c *gin.Context) {
 		p.render(c, http.StatusBadRequest, "form", pg)
 		return
 	}
-	created, err := p.intake(c, in, domain.NewTicket{Channel: domain.ChannelWeb})
+	created, err := p.Intake(c, in, domain.NewTicket{Channel: domain.ChannelWeb})
 	if err != nil {
-		if de := toDomain(err); de.Code == domain.EINVALID && len(de.Fields) > 0 {
+		if de := httpx.ToDomain(err); de.Code == domain.EINVALID && len(de.Fields) > 0 {
 			p.formErrors(c, pg, de.Fields, "")
 			return
 		}
@@ -281,7 +282,7 @@ func readPart(fh *multipart.FileHeader) ([]byte, error) {
 // keepPhoto stores the photo with the ticket when the Store can; the ticket
 // itself is already committed, so a failure here is logged, not shown.
 func (p *pages) keepPhoto(c *gin.Context, ticketID int64, name, contentType string, data []byte) {
-	if err := p.store.AddTicketPhoto(c.Request.Context(), ticketID, name, contentType, data); err != nil {
-		logFrom(c).Error("feedback photo not stored", slog.Int64("ticket_id", ticketID), slog.Any("error", err))
+	if err := p.Store.AddTicketPhoto(c.Request.Context(), ticketID, name, contentType, data); err != nil {
+		httpx.LogFrom(c).Error("feedback photo not stored", slog.Int64("ticket_id", ticketID), slog.Any("error", err))
 	}
 }

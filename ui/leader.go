@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/reports"
 	"caunoi/web"
 )
@@ -15,7 +16,7 @@ import (
 // leaderPages registers the leader's dashboard and report form: leaders and
 // admins see their unit, heads their department; staff get the 403 page.
 func (p *pages) leaderPages(g *gin.RouterGroup) {
-	l := g.Group("/leader", p.bodyLimit(MaxBodyBytes), p.staffSession,
+	l := g.Group("/leader", p.bodyLimit(httpx.MaxBodyBytes), p.staffSession,
 		p.pageRole(domain.RoleAdmin, domain.RoleLeader, domain.RoleHead))
 	l.GET("", p.leaderDashboard)
 	l.POST("/report", p.leaderReport)
@@ -24,7 +25,7 @@ func (p *pages) leaderPages(g *gin.RouterGroup) {
 // pageRole lets only the given roles through; others get the 403 page.
 func (p *pages) pageRole(roles ...domain.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		r := scopeOf(c).Role
+		r := httpx.ScopeOf(c).Role
 		for _, x := range roles {
 			if r == x {
 				c.Next()
@@ -48,24 +49,24 @@ func (p *pages) leaderDashboard(c *gin.Context) {
 // the whole last month, the weekly chart over both, the overdue tickets and
 // the archive. It answers the error page and returns false on failure.
 func (p *pages) loadDashboard(c *gin.Context) (*web.Page, bool) {
-	ctx, sc := c.Request.Context(), scopeOf(c)
-	loc := p.cfg.Location
-	n := p.cfg.Now().In(loc)
+	ctx, sc := c.Request.Context(), httpx.ScopeOf(c)
+	loc := p.Cfg.Location
+	n := p.Cfg.Now().In(loc)
 	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
 	first := time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, loc)
 	lastFrom, lastTo := first.AddDate(0, -1, 0), first.AddDate(0, 0, -1)
 
-	this, err := p.store.ReportSummary(ctx, sc, domain.ReportRequest{From: first, To: today})
+	this, err := p.Store.ReportSummary(ctx, sc, domain.ReportRequest{From: first, To: today})
 	if err != nil {
 		p.pageError(c, err)
 		return nil, false
 	}
-	last, err := p.store.ReportSummary(ctx, sc, domain.ReportRequest{From: lastFrom, To: lastTo})
+	last, err := p.Store.ReportSummary(ctx, sc, domain.ReportRequest{From: lastFrom, To: lastTo})
 	if err != nil {
 		p.pageError(c, err)
 		return nil, false
 	}
-	both, err := p.store.ReportSummary(ctx, sc, domain.ReportRequest{From: lastFrom, To: today})
+	both, err := p.Store.ReportSummary(ctx, sc, domain.ReportRequest{From: lastFrom, To: today})
 	if err != nil {
 		p.pageError(c, err)
 		return nil, false
@@ -74,17 +75,17 @@ func (p *pages) loadDashboard(c *gin.Context) (*web.Page, bool) {
 	body := web.LeaderBody{This: this, Last: last, Chart: web.WeeklyChart(pg.Lang, both.Weekly),
 		Headers: []string{reports.HeaderUBND, reports.HeaderDangUy},
 		DefFrom: lastFrom.Format("2006-01-02"), DefTo: lastTo.Format("2006-01-02")}
-	if d := p.scopeDepartment(c, sc); d != nil {
+	if d := p.ScopeDepartment(c, sc); d != nil {
 		body.Department = d.Name
 	}
-	overdue, _, err := p.store.ListTickets(ctx, sc, domain.TicketFilter{Overdue: true, Limit: 50})
+	overdue, _, err := p.Store.ListTickets(ctx, sc, domain.TicketFilter{Overdue: true, Limit: 50})
 	if err != nil {
 		p.pageError(c, err)
 		return nil, false
 	}
 	body.Overdue = overdue
 	body.ManyUnits = this.UnitLevel == domain.LevelProvince
-	archive, _, err := p.store.ListReports(ctx, sc, domain.ArchiveFilter{Limit: 24})
+	archive, _, err := p.Store.ListReports(ctx, sc, domain.ArchiveFilter{Limit: 24})
 	if err != nil {
 		p.pageError(c, err)
 		return nil, false
@@ -96,13 +97,13 @@ func (p *pages) loadDashboard(c *gin.Context) (*web.Page, bool) {
 
 // leaderReport handles POST /leader/report: the summary PDF of any period
 // with the leader's section IV, made as the API's summary.pdf makes it
-// (reportRequest, ReportSummary with the appendix, reports.WritePDF). An
+// (ReportRequest, ReportSummary with the appendix, reports.WritePDF). An
 // invalid field shows the dashboard again with the message next to it.
 func (p *pages) leaderReport(c *gin.Context) {
-	in := reportParams{From: c.PostForm("from"), To: c.PostForm("to"), Header: c.PostForm("header"),
+	in := httpx.ReportParams{From: c.PostForm("from"), To: c.PostForm("to"), Header: c.PostForm("header"),
 		SectionIV: c.PostForm("section4"), Number: strings.TrimSpace(c.PostForm("number")),
 		SignerName: strings.TrimSpace(c.PostForm("signer_name"))}
-	pdf, name, err := p.summaryPDF(c, in)
+	pdf, name, err := p.SummaryPDF(c, in)
 	if err != nil {
 		p.leaderReportError(c, in, err)
 		return
@@ -113,8 +114,8 @@ func (p *pages) leaderReport(c *gin.Context) {
 
 // leaderReportError shows the dashboard again with the report form's
 // values and the messages next to its fields; other errors get their page.
-func (p *pages) leaderReportError(c *gin.Context, in reportParams, err error) {
-	de := toDomain(err)
+func (p *pages) leaderReportError(c *gin.Context, in httpx.ReportParams, err error) {
+	de := httpx.ToDomain(err)
 	if de.Code != domain.EINVALID || len(de.Fields) == 0 {
 		p.pageError(c, err)
 		return

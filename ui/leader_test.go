@@ -1,4 +1,4 @@
-package api_test
+package ui_test
 
 import (
 	"context"
@@ -20,7 +20,7 @@ func archiveReport(t *testing.T, e *apitest.Env) int64 {
 	var unitID int64
 	e.MustGet(&unitID, "SELECT id FROM units WHERE code = 'xuan-lung'")
 	sum, err := e.Store.ReportSummary(ctx, domain.Scope{Role: domain.RoleAdmin, UnitID: unitID},
-		domain.ReportRequest{From: at("10-01 00:00"), To: at("10-31 00:00")})
+		domain.ReportRequest{From: apitest.At("10-01 00:00"), To: apitest.At("10-31 00:00")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,13 +35,13 @@ func archiveReport(t *testing.T, e *apitest.Env) int64 {
 func TestLeaderDashboardRendersInVietnameseAndEnglish(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	seedReportFixture(t, e)
+	apitest.SeedReportFixture(t, e)
 	id := archiveReport(t, e)
-	b := newBrowser(t, e)
-	b.signIn(apitest.Leader)
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Leader)
 	for _, l := range []string{"vi", "en"} {
-		b.lang = l
-		pg := b.get("/leader")
+		b.Lang = l
+		pg := b.Get("/leader")
 		checkPage(t, "leader "+l, pg)
 		if pg.Status != 200 {
 			t.Fatalf("%s: %d %s", l, pg.Status, pg.Body)
@@ -73,16 +73,16 @@ func TestLeaderDashboardRendersInVietnameseAndEnglish(t *testing.T) {
 			t.Errorf("%s: archive link missing", l)
 		}
 	}
-	b.lang = ""
+	b.Lang = ""
 	// The overdue list links to the staff ticket pages: RPT-T05 is overdue.
-	pg := b.get("/leader")
+	pg := b.Get("/leader")
 	var tid int64
 	e.MustGet(&tid, "SELECT id FROM tickets WHERE tracking_code = 'RPT-T05'")
 	if !strings.Contains(pg.Body, `<a href="/staff/tickets/`+strconv.FormatInt(tid, 10)+`">RPT-T05</a>`) {
 		t.Errorf("overdue list lacks RPT-T05: %s", pg.Body)
 	}
 	// The archive's link works with the session cookie alone.
-	r := b.get("/api/v1/reports/" + strconv.FormatInt(id, 10) + ".pdf")
+	r := b.Get("/api/v1/reports/" + strconv.FormatInt(id, 10) + ".pdf")
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(r.Body, "%PDF") {
 		t.Fatalf("archived PDF with the session cookie: %d %q", r.Status, r.Header.Get("Content-Type"))
 	}
@@ -91,28 +91,28 @@ func TestLeaderDashboardRendersInVietnameseAndEnglish(t *testing.T) {
 func TestLeaderPagesRefuseStaffAndNeedASession(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	anon := newBrowser(t, e)
-	if r := anon.get("/leader"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/staff/login?next=") {
+	anon := apitest.NewBrowser(t, e)
+	if r := anon.Get("/leader"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/staff/login?next=") {
 		t.Fatalf("no session: %d %q", r.Status, r.Location)
 	}
-	st := newBrowser(t, e)
-	st.signIn(apitest.StaffKT)
-	if r := st.get("/leader"); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "Bạn không có quyền xem trang này.") {
+	st := apitest.NewBrowser(t, e)
+	st.SignIn(apitest.StaffKT)
+	if r := st.Get("/leader"); r.Status != http.StatusForbidden || !strings.Contains(r.Body, "Bạn không có quyền xem trang này.") {
 		t.Fatalf("staff: %d", r.Status)
 	}
-	if r := st.post("/leader/report", url.Values{"csrf_token": {st.csrf()}, "from": {"2026-10-01"}, "to": {"2026-10-31"}}); r.Status != http.StatusForbidden {
+	if r := st.Post("/leader/report", url.Values{"csrf_token": {st.CSRF()}, "from": {"2026-10-01"}, "to": {"2026-10-31"}}); r.Status != http.StatusForbidden {
 		t.Fatalf("staff report: %d", r.Status)
 	}
 	// A head sees the dashboard of the department.
-	hd := newBrowser(t, e)
-	hd.signIn(apitest.HeadKinhTe)
-	if r := hd.get("/leader"); r.Status != 200 || !strings.Contains(r.Body, "Tổng hợp tình hình tiếp nhận, xử lý · Phòng Kinh tế") {
+	hd := apitest.NewBrowser(t, e)
+	hd.SignIn(apitest.HeadKinhTe)
+	if r := hd.Get("/leader"); r.Status != 200 || !strings.Contains(r.Body, "Tổng hợp tình hình tiếp nhận, xử lý · Phòng Kinh tế") {
 		t.Fatalf("head: %d", r.Status)
 	}
 	// An admin too.
-	ad := newBrowser(t, e)
-	ad.signIn(apitest.Admin)
-	if r := ad.get("/leader"); r.Status != 200 {
+	ad := apitest.NewBrowser(t, e)
+	ad.SignIn(apitest.Admin)
+	if r := ad.Get("/leader"); r.Status != 200 {
 		t.Fatalf("admin: %d", r.Status)
 	}
 }
@@ -120,11 +120,11 @@ func TestLeaderPagesRefuseStaffAndNeedASession(t *testing.T) {
 func TestLeaderReportFormMakesThePDF(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	seedReportFixture(t, e)
-	b := newBrowser(t, e)
-	b.signIn(apitest.Leader)
-	b.get("/leader")
-	r := b.post("/leader/report", url.Values{"csrf_token": {b.csrf()}, "from": {"2026-10-01"}, "to": {"2026-10-31"},
+	apitest.SeedReportFixture(t, e)
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Leader)
+	b.Get("/leader")
+	r := b.Post("/leader/report", url.Values{"csrf_token": {b.CSRF()}, "from": {"2026-10-01"}, "to": {"2026-10-31"},
 		"header": {"ubnd"}, "section4": {"Đề nghị Phòng Kinh tế <b>khẩn trương</b> xử lý."}, "number": {"12/BC-UBND"}})
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(r.Body, "%PDF") {
 		t.Fatalf("report: %d %q %.200s", r.Status, r.Header.Get("Content-Type"), r.Body)
@@ -135,19 +135,19 @@ func TestLeaderReportFormMakesThePDF(t *testing.T) {
 	// The same PDF as the API's summary.pdf for the same input: the same
 	// length (the PDF library stamps its own creation time and id).
 	api := e.As(apitest.Leader, "GET", "/api/v1/reports/summary.pdf?from=2026-10-01&to=2026-10-31", nil)
-	same := b.post("/leader/report", url.Values{"csrf_token": {b.csrf()}, "from": {"2026-10-01"}, "to": {"2026-10-31"}})
+	same := b.Post("/leader/report", url.Values{"csrf_token": {b.CSRF()}, "from": {"2026-10-01"}, "to": {"2026-10-31"}})
 	if api.Status != 200 || len(api.Body) != len(same.Body) || !strings.HasPrefix(same.Body, "%PDF") {
 		t.Fatalf("API PDF: %d, %d bytes; page: %d bytes", api.Status, len(api.Body), len(same.Body))
 	}
 
 	// Bad input: the dashboard again, the messages next to the fields, values kept.
 	for _, l := range []string{"vi", "en"} {
-		b.lang = l
+		b.Lang = l
 		path := "/leader/report"
 		if l == "en" {
 			path += "?lang=en"
 		}
-		r = b.post(path, url.Values{"csrf_token": {b.csrf()}, "from": {"2026-10-31"}, "to": {"2026-10-01"},
+		r = b.Post(path, url.Values{"csrf_token": {b.CSRF()}, "from": {"2026-10-31"}, "to": {"2026-10-01"},
 			"section4": {"<script>alert(1)</script>"}})
 		if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, `<p class="ferr" id="e-from">`) {
 			t.Fatalf("%s: from after to: %d %s", l, r.Status, r.Body)
@@ -160,12 +160,12 @@ func TestLeaderReportFormMakesThePDF(t *testing.T) {
 			t.Errorf("%s: section IV not escaped or not kept", l)
 		}
 	}
-	b.lang = ""
-	if r := b.post("/leader/report", url.Values{"csrf_token": {b.csrf()}, "from": {"2025-01-01"}, "to": {"2026-10-31"}}); r.Status != 400 ||
+	b.Lang = ""
+	if r := b.Post("/leader/report", url.Values{"csrf_token": {b.CSRF()}, "from": {"2025-01-01"}, "to": {"2026-10-31"}}); r.Status != 400 ||
 		!strings.Contains(r.Body, `id="e-to"`) {
 		t.Errorf("too long a period: %d", r.Status)
 	}
-	if r := b.post("/leader/report", url.Values{"csrf_token": {b.csrf()}, "from": {"2026-10-01"}, "to": {"2026-10-31"},
+	if r := b.Post("/leader/report", url.Values{"csrf_token": {b.CSRF()}, "from": {"2026-10-01"}, "to": {"2026-10-31"},
 		"header": {"bogus"}}); r.Status != 400 || !strings.Contains(r.Body, `id="e-header"`) {
 		t.Errorf("bad header: %d", r.Status)
 	}
@@ -175,7 +175,7 @@ func TestLeaderReportFormMakesThePDF(t *testing.T) {
 		if tok != "" {
 			v.Set("csrf_token", tok)
 		}
-		if r := b.post("/leader/report", v); r.Status != http.StatusForbidden || r.Header.Get("Content-Type") == "application/pdf" {
+		if r := b.Post("/leader/report", v); r.Status != http.StatusForbidden || r.Header.Get("Content-Type") == "application/pdf" {
 			t.Errorf("token %q: %d", tok, r.Status)
 		}
 	}
@@ -189,9 +189,9 @@ func TestOverdueCitizenTextWithHTMLRendersAsTextOnTheDashboard(t *testing.T) {
 		e.Clock.Now().Add(-72*time.Hour), e.Clock.Now().Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	b := newBrowser(t, e)
-	b.signIn(apitest.Leader)
-	pg := b.get("/leader")
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Leader)
+	pg := b.Get("/leader")
 	if pg.Status != 200 || strings.Contains(pg.Body, "<img src=x") || strings.Contains(pg.Body, "<b>hỏng</b>") ||
 		!strings.Contains(pg.Body, "&lt;img src=x onerror=alert(1)&gt;Đèn &lt;b&gt;hỏng&lt;/b&gt;") {
 		t.Fatalf("overdue title not escaped: %s", pg.Body)
@@ -203,7 +203,7 @@ func TestOverdueCitizenTextWithHTMLRendersAsTextOnTheDashboard(t *testing.T) {
 func TestTheProvinceOverdueListNamesTheCommune(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	_, code := newTicket(t, e, "xuan-lung", "Đèn đường trước chợ bị hỏng nhiều ngày")
+	_, code := e.NewTicket("xuan-lung", "Đèn đường trước chợ bị hỏng nhiều ngày")
 	e.Clock.Advance(30 * 24 * time.Hour) // well past its due time
 	var unitName string
 	e.MustGet(&unitName, "SELECT name FROM units WHERE code = 'xuan-lung'")
@@ -211,9 +211,9 @@ func TestTheProvinceOverdueListNamesTheCommune(t *testing.T) {
 		who    string
 		column bool
 	}{{apitest.Admin, true}, {apitest.Leader, false}} {
-		b := newBrowser(t, e)
-		b.signIn(c.who)
-		pg := b.get("/leader")
+		b := apitest.NewBrowser(t, e)
+		b.SignIn(c.who)
+		pg := b.Get("/leader")
 		if pg.Status != 200 || !strings.Contains(pg.Body, code) {
 			t.Fatalf("%s: %d, overdue %s listed: %v", c.who, pg.Status, code, strings.Contains(pg.Body, code))
 		}

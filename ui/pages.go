@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"crypto/hmac"
@@ -10,20 +10,14 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"caunoi/internal/httpx"
 	"caunoi/web"
 )
 
-// PageStore is what the web pages ask of the data layer beyond the API's
-// needs. It is empty: the pages call the same Store methods as the JSON API.
-// Optional abilities (storing a citizen's photo, listing a department's
-// staff for the assign form) are asked for with type assertions on the
-// Store (pages_optional.go), so the pages work before the repository has them.
-type PageStore interface{}
-
-// pages holds what the web pages need besides the Server: the templates,
+// pages holds what the web pages need besides the shared Core: the templates,
 // parsed once, and the key that signs the feedback form's time stamp.
 type pages struct {
-	*Server
+	*httpx.Core
 	tmpl    *web.Templates
 	formKey []byte
 }
@@ -33,15 +27,15 @@ type pages struct {
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; " +
 	"frame-ancestors 'none'; form-action 'self'"
 
-// pageRoutes registers the server-rendered web pages and their static files.
-func (s *Server) pageRoutes(r *gin.Engine) {
+// Routes registers the server-rendered web pages and their static files.
+func Routes(r *gin.Engine, s *httpx.Core) {
 	tmpl, err := web.Load()
 	if err != nil {
 		// The templates are embedded and covered by tests: a broken one is a
 		// build mistake, not a run-time condition.
 		panic(err)
 	}
-	p := &pages{Server: s, tmpl: tmpl, formKey: formKey(s.cfg.SecretKey, s.log)}
+	p := &pages{Core: s, tmpl: tmpl, formKey: formKey(s.Cfg.SecretKey, s.Log)}
 
 	static := http.StripPrefix("/static/", http.FileServer(http.FS(web.Static())))
 	r.GET("/static/*file", func(c *gin.Context) {
@@ -61,12 +55,12 @@ func (s *Server) pageRoutes(r *gin.Engine) {
 	g.POST("/u/:unit", p.bodyLimit(maxFormBytes), p.submitForm)
 	g.GET("/track", p.lookup)
 	g.GET("/track/:code", p.track)
-	g.POST("/track/:code/messages", p.bodyLimit(MaxBodyBytes), p.followUp)
-	g.POST("/track/:code/rating", p.bodyLimit(MaxBodyBytes), p.rate)
+	g.POST("/track/:code/messages", p.bodyLimit(httpx.MaxBodyBytes), p.followUp)
+	g.POST("/track/:code/rating", p.bodyLimit(httpx.MaxBodyBytes), p.rate)
 
 	g.GET("/staff/login", p.loginForm)
-	g.POST("/staff/login", p.bodyLimit(MaxBodyBytes), p.loginSubmit)
-	st := g.Group("/staff", p.bodyLimit(MaxBodyBytes), p.staffSession)
+	g.POST("/staff/login", p.bodyLimit(httpx.MaxBodyBytes), p.loginSubmit)
+	st := g.Group("/staff", p.bodyLimit(httpx.MaxBodyBytes), p.staffSession)
 	st.POST("/logout", p.logoutSubmit)
 	st.GET("", p.queue)
 	st.GET("/tickets/:id", p.ticketPage)

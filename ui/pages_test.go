@@ -1,4 +1,4 @@
-package api_test
+package ui_test
 
 import (
 	"net/http"
@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"caunoi/api"
+	"caunoi/internal/httpx"
+
 	"caunoi/domain"
 	"caunoi/internal/apitest"
 	"caunoi/reports"
@@ -19,7 +20,7 @@ import (
 // apiTicket files a ticket through the JSON API and returns its code and id.
 func apiTicket(t *testing.T, e *apitest.Env, fields map[string]any) (string, int64) {
 	t.Helper()
-	fb := validFeedback()
+	fb := apitest.ValidFeedback()
 	for k, v := range fields {
 		fb[k] = v
 	}
@@ -42,7 +43,7 @@ var (
 
 // checkPage asserts what every page holds: HTML, the CSP, a small size,
 // no inline script or style.
-func checkPage(t *testing.T, name string, pg *page) {
+func checkPage(t *testing.T, name string, pg *apitest.Page) {
 	t.Helper()
 	if ct := pg.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 		t.Errorf("%s: content type %q", name, ct)
@@ -76,8 +77,8 @@ func TestPagesRenderInVietnameseAndEnglish(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
 	code, id := apiTicket(t, e, nil)
-	b := newBrowser(t, e)
-	b.signIn(apitest.StaffKT)
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.StaffKT)
 	cases := []struct {
 		path   string
 		vi, en []string
@@ -97,8 +98,8 @@ func TestPagesRenderInVietnameseAndEnglish(t *testing.T) {
 	}
 	for _, tc := range cases {
 		for _, l := range []string{"", "en"} {
-			b.lang = l
-			pg := b.get(tc.path)
+			b.Lang = l
+			pg := b.Get(tc.path)
 			name := tc.path + " " + l
 			if pg.Status != 200 {
 				t.Errorf("%s: status %d %s", name, pg.Status, pg.Body)
@@ -119,18 +120,18 @@ func TestPagesRenderInVietnameseAndEnglish(t *testing.T) {
 			}
 		}
 	}
-	anon := newBrowser(t, e)
+	anon := apitest.NewBrowser(t, e)
 	for _, l := range []string{"", "en"} {
-		anon.lang = l
-		pg := anon.get("/staff/login")
+		anon.Lang = l
+		pg := anon.Get("/staff/login")
 		checkPage(t, "/staff/login "+l, pg)
 		if want := map[string]string{"": "Đăng nhập cán bộ", "en": "Staff sign-in"}[l]; pg.Status != 200 || !strings.Contains(pg.Body, want) {
 			t.Errorf("/staff/login %s: %d, lacks %q", l, pg.Status, want)
 		}
 	}
-	b.lang = ""
+	b.Lang = ""
 	for _, asset := range []string{"/static/app.css", "/static/app.js", "/static/icon.svg"} {
-		pg := b.get(asset)
+		pg := b.Get(asset)
 		if pg.Status != 200 || len(pg.Body) == 0 || len(pg.Body) > 30*1024 {
 			t.Errorf("%s: %d, %d bytes", asset, pg.Status, len(pg.Body))
 		}
@@ -140,21 +141,21 @@ func TestPagesRenderInVietnameseAndEnglish(t *testing.T) {
 func TestLanguageSwitchSetsTheCookie(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	b := newBrowser(t, e)
-	r := b.get("/lang/en?next=" + url.QueryEscape("/u/xuan-lung"))
+	b := apitest.NewBrowser(t, e)
+	r := b.Get("/lang/en?next=" + url.QueryEscape("/u/xuan-lung"))
 	if r.Status != http.StatusSeeOther || r.Location != "/u/xuan-lung" {
 		t.Fatalf("switch: %d %q", r.Status, r.Location)
 	}
-	if b.cookie("lang", "/") != "en" {
-		t.Fatalf("lang cookie %q", b.cookie("lang", "/"))
+	if b.Cookie("lang", "/") != "en" {
+		t.Fatalf("lang cookie %q", b.Cookie("lang", "/"))
 	}
-	if pg := b.get("/u/xuan-lung"); !strings.Contains(pg.Body, "Send feedback to") {
+	if pg := b.Get("/u/xuan-lung"); !strings.Contains(pg.Body, "Send feedback to") {
 		t.Fatalf("not English after the switch")
 	}
-	if r := b.get("/lang/vi?next=//evil.example/"); r.Location != "/" {
+	if r := b.Get("/lang/vi?next=//evil.example/"); r.Location != "/" {
 		t.Fatalf("open redirect: %q", r.Location)
 	}
-	if pg := b.get("/"); !strings.Contains(pg.Body, "Gửi phản ánh, kiến nghị") {
+	if pg := b.Get("/"); !strings.Contains(pg.Body, "Gửi phản ánh, kiến nghị") {
 		t.Fatalf("not Vietnamese after switching back")
 	}
 }
@@ -184,11 +185,11 @@ func TestVietnameseLabelsMatchTheReports(t *testing.T) {
 func TestFeedbackFormWithoutJavaScriptCreatesATicket(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	b := newBrowser(t, e)
-	form := b.citizenForm("xuan-lung", map[string]string{"kind": "feedback", "category": "chieu-sang",
+	b := apitest.NewBrowser(t, e)
+	form := b.CitizenForm("xuan-lung", map[string]string{"kind": "feedback", "category": "chieu-sang",
 		"title": "Đèn đường hỏng", "body": "Đèn đường trước nhà văn hóa thôn 3 bị hỏng.", "name": "Trần Thị Bình",
 		"phone": "0912 345 678", "village": "Thôn 3", "lat": "21.32", "lng": "105.4", "public": "on"})
-	r := b.post("/u/xuan-lung", form)
+	r := b.Post("/u/xuan-lung", form)
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("submit: %d %s", r.Status, r.Body)
 	}
@@ -207,7 +208,7 @@ func TestFeedbackFormWithoutJavaScriptCreatesATicket(t *testing.T) {
 	if row.Channel != "web" || row.Phone != "0912345678" || row.Village != "Thôn 3" || !row.Public || row.Dept != "kinh-te" {
 		t.Fatalf("stored %+v", row)
 	}
-	pg := b.get(r.Location)
+	pg := b.Get(r.Location)
 	if pg.Status != 200 || !strings.Contains(pg.Body, `<p class="code" id="tracking-code">`+m[1]+`</p>`) ||
 		!strings.Contains(pg.Body, "http://caunoi.test/track/"+m[1]) {
 		t.Fatalf("answer page %d %s", pg.Status, pg.Body)
@@ -218,12 +219,12 @@ func TestFeedbackFormWithoutJavaScriptCreatesATicket(t *testing.T) {
 
 	// With a photo, as a multipart post: an image is taken, a non-image refused.
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
-	form = b.citizenForm("xuan-lung", map[string]string{"body": "Ổ gà lớn giữa đường thôn 5."})
-	if r := b.postMultipart("/u/xuan-lung", form, "photo", "o-ga.png", png); r.Status != http.StatusSeeOther {
+	form = b.CitizenForm("xuan-lung", map[string]string{"body": "Ổ gà lớn giữa đường thôn 5."})
+	if r := b.PostMultipart("/u/xuan-lung", form, "photo", "o-ga.png", png); r.Status != http.StatusSeeOther {
 		t.Fatalf("with a photo: %d %s", r.Status, r.Body)
 	}
-	form = b.citizenForm("xuan-lung", map[string]string{"body": "Ổ gà lớn giữa đường thôn 6."})
-	r = b.postMultipart("/u/xuan-lung", form, "photo", "virus.exe", []byte("MZ\x90\x00 not an image"))
+	form = b.CitizenForm("xuan-lung", map[string]string{"body": "Ổ gà lớn giữa đường thôn 6."})
+	r = b.PostMultipart("/u/xuan-lung", form, "photo", "virus.exe", []byte("MZ\x90\x00 not an image"))
 	if r.Status != 400 || !strings.Contains(r.Body, "Chỉ nhận ảnh JPEG, PNG, GIF hoặc WebP.") ||
 		!strings.Contains(r.Body, "Ổ gà lớn giữa đường thôn 6.") {
 		t.Fatalf("a non-image: %d %s", r.Status, r.Body)
@@ -244,14 +245,14 @@ func TestFeedbackFormWithoutJavaScriptCreatesATicket(t *testing.T) {
 func TestFeedbackFormShowsErrorsNextToTheFields(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	b := newBrowser(t, e)
-	form := b.citizenForm("xuan-lung", map[string]string{"title": "Tiêu đề giữ lại", "body": "   ",
+	b := apitest.NewBrowser(t, e)
+	form := b.CitizenForm("xuan-lung", map[string]string{"title": "Tiêu đề giữ lại", "body": "   ",
 		"name": "Lê Văn Cường", "phone": "12345", "email": "not-an-email", "lat": "abc"})
-	r := b.post("/u/xuan-lung", form)
+	r := b.Post("/u/xuan-lung", form)
 	if r.Status != 400 {
 		t.Fatalf("status %d", r.Status)
 	}
-	checkPage(t, "form with errors", &page{Status: r.Status, Header: r.Header, Body: r.Body})
+	checkPage(t, "form with errors", &apitest.Page{Status: r.Status, Header: r.Header, Body: r.Body})
 	for _, want := range []string{
 		`<p class="ferr" id="e-body">Nội dung phản ánh không được để trống.</p>`,
 		`<p class="ferr" id="e-phone">Số điện thoại không hợp lệ (ví dụ: 0912345678).</p>`,
@@ -267,11 +268,11 @@ func TestFeedbackFormShowsErrorsNextToTheFields(t *testing.T) {
 		t.Fatalf("%d tickets stored", n)
 	}
 	// In English too.
-	b.lang = "en"
-	pg := b.get("/u/xuan-lung")
-	form = url.Values{"csrf_token": {pg.hidden("csrf_token")}, "stamp": {pg.hidden("stamp")}, "body": {""}}
+	b.Lang = "en"
+	pg := b.Get("/u/xuan-lung")
+	form = url.Values{"csrf_token": {pg.Hidden("csrf_token")}, "stamp": {pg.Hidden("stamp")}, "body": {""}}
 	e.Clock.Advance(5 * 1e9)
-	r = b.post("/u/xuan-lung?lang=en", form)
+	r = b.Post("/u/xuan-lung?lang=en", form)
 	if r.Status != 400 || !strings.Contains(r.Body, "The feedback text is required.") {
 		t.Fatalf("English errors: %d %s", r.Status, r.Body)
 	}
@@ -280,32 +281,32 @@ func TestFeedbackFormShowsErrorsNextToTheFields(t *testing.T) {
 func TestBotsAreStoppedByTheHoneypotAndTheFillTime(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	b := newBrowser(t, e)
+	b := apitest.NewBrowser(t, e)
 	fields := map[string]string{"body": "Rác thải đổ trộm ven sông."}
 
-	form := b.citizenForm("xuan-lung", fields)
+	form := b.CitizenForm("xuan-lung", fields)
 	form.Set("website", "http://spam.example")
-	if r := b.post("/u/xuan-lung", form); r.Status != 400 || !strings.Contains(r.Body, "Biểu mẫu được gửi quá nhanh") {
+	if r := b.Post("/u/xuan-lung", form); r.Status != 400 || !strings.Contains(r.Body, "Biểu mẫu được gửi quá nhanh") {
 		t.Fatalf("honeypot: %d %s", r.Status, r.Body)
 	}
 
-	pg := b.get("/u/xuan-lung")
-	form = url.Values{"csrf_token": {pg.hidden("csrf_token")}, "stamp": {pg.hidden("stamp")}, "body": {fields["body"]}}
+	pg := b.Get("/u/xuan-lung")
+	form = url.Values{"csrf_token": {pg.Hidden("csrf_token")}, "stamp": {pg.Hidden("stamp")}, "body": {fields["body"]}}
 	e.Clock.Advance(1e9) // one second: faster than a person
-	r := b.post("/u/xuan-lung", form)
+	r := b.Post("/u/xuan-lung", form)
 	if r.Status != 400 || !strings.Contains(r.Body, "Biểu mẫu được gửi quá nhanh") || !strings.Contains(r.Body, fields["body"]) {
 		t.Fatalf("too fast: %d %s", r.Status, r.Body)
 	}
 
 	// An empty body sent at once is told what to mend, not that it was fast.
-	empty := url.Values{"csrf_token": {pg.hidden("csrf_token")}, "stamp": {pg.hidden("stamp")}, "body": {"  "}}
-	if r := b.post("/u/xuan-lung", empty); r.Status != 400 || strings.Contains(r.Body, "Biểu mẫu được gửi quá nhanh") ||
+	empty := url.Values{"csrf_token": {pg.Hidden("csrf_token")}, "stamp": {pg.Hidden("stamp")}, "body": {"  "}}
+	if r := b.Post("/u/xuan-lung", empty); r.Status != 400 || strings.Contains(r.Body, "Biểu mẫu được gửi quá nhanh") ||
 		!strings.Contains(r.Body, `aria-invalid="true"`) {
 		t.Fatalf("an empty body: %d %s", r.Status, r.Body)
 	}
 
 	form.Set("stamp", "1700000000.00000000000000000000000000000000")
-	if r := b.post("/u/xuan-lung", form); r.Status != 400 || !strings.Contains(r.Body, "Biểu mẫu đã mở quá lâu") {
+	if r := b.Post("/u/xuan-lung", form); r.Status != 400 || !strings.Contains(r.Body, "Biểu mẫu đã mở quá lâu") {
 		t.Fatalf("forged stamp: %d %s", r.Status, r.Body)
 	}
 	if n := e.Count("tickets"); n != 0 {
@@ -314,10 +315,10 @@ func TestBotsAreStoppedByTheHoneypotAndTheFillTime(t *testing.T) {
 
 	// The form shown again carries a fresh stamp: a person who waits and
 	// sends it again gets through.
-	again := (&page{Body: r.Body}).hidden("stamp")
+	again := (&apitest.Page{Body: r.Body}).Hidden("stamp")
 	form.Set("stamp", again)
 	e.Clock.Advance(5e9)
-	if r := b.post("/u/xuan-lung", form); r.Status != http.StatusSeeOther {
+	if r := b.Post("/u/xuan-lung", form); r.Status != http.StatusSeeOther {
 		t.Fatalf("second try: %d %s", r.Status, r.Body)
 	}
 }
@@ -331,9 +332,9 @@ func TestEveryFormRefusesAMissingOrWrongCSRFToken(t *testing.T) {
 	if r := e.As(apitest.StaffKT, "POST", "/api/v1/tickets/"+strconv.FormatInt(id, 10)+"/status", map[string]any{"status": "resolved"}); r.Status != 200 {
 		t.Fatalf("resolve: %d %s", r.Status, r.Body)
 	}
-	b := newBrowser(t, e)
-	b.signIn(apitest.StaffKT)
-	b.get("/u/xuan-lung")
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.StaffKT)
+	b.Get("/u/xuan-lung")
 	ticket := "/staff/tickets/" + strconv.FormatInt(id, 10)
 	forms := []struct {
 		path   string
@@ -367,21 +368,21 @@ func TestEveryFormRefusesAMissingOrWrongCSRFToken(t *testing.T) {
 			if tok != "" {
 				v.Set("csrf_token", tok)
 			}
-			r := b.post(f.path, v)
+			r := b.Post(f.path, v)
 			if r.Status != http.StatusForbidden || !strings.Contains(r.Body, "Biểu mẫu đã hết hạn hoặc không hợp lệ") {
 				t.Errorf("%s with token %q: %d %s", f.path, tok, r.Status, r.Location)
 			}
 		}
 	}
 	// A right token in the form but no cookie is refused too.
-	anon := newBrowser(t, e)
-	if r := anon.post("/track/"+code+"/rating", url.Values{"score": {"5"}, "csrf_token": {b.csrf()}}); r.Status != http.StatusForbidden {
+	anon := apitest.NewBrowser(t, e)
+	if r := anon.Post("/track/"+code+"/rating", url.Values{"score": {"5"}, "csrf_token": {b.CSRF()}}); r.Status != http.StatusForbidden {
 		t.Errorf("token without its cookie: %d", r.Status)
 	}
 	if after := countRows(); after != before {
 		t.Fatalf("rows changed: %d → %d", before, after)
 	}
-	if r := b.get("/staff"); r.Status != 200 {
+	if r := b.Get("/staff"); r.Status != 200 {
 		t.Fatalf("still signed in: %d", r.Status)
 	}
 }
@@ -389,33 +390,33 @@ func TestEveryFormRefusesAMissingOrWrongCSRFToken(t *testing.T) {
 func TestCitizenTextWithHTMLRendersAsText(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	b := newBrowser(t, e)
+	b := apitest.NewBrowser(t, e)
 	evil := `<script>alert("x")</script><img src=x onerror=alert(1)><b>đậm</b>`
-	form := b.citizenForm("xuan-lung", map[string]string{"title": "<i>Đèn</i> đường " + evil,
+	form := b.CitizenForm("xuan-lung", map[string]string{"title": "<i>Đèn</i> đường " + evil,
 		"body": "Đèn đường hỏng " + evil, "name": evil, "address": evil, "village": "Thôn 1"})
-	r := b.post("/u/xuan-lung", form)
+	r := b.Post("/u/xuan-lung", form)
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("submit: %d %s", r.Status, r.Body)
 	}
-	code := codeRE.FindStringSubmatch(r.Location)[1]
+	code := apitest.CodeRE.FindStringSubmatch(r.Location)[1]
 	var id int64
 	e.MustGet(&id, "SELECT id FROM tickets WHERE tracking_code = $1", code)
 
-	staff := newBrowser(t, e)
-	staff.signIn(apitest.StaffKT)
+	staff := apitest.NewBrowser(t, e)
+	staff.SignIn(apitest.StaffKT)
 	reply := "Trả lời <script>alert(2)</script> & <a href=javascript:alert(3)>xem</a>"
-	tp := staff.get("/staff/tickets/" + strconv.FormatInt(id, 10))
-	if r := staff.post("/staff/tickets/"+strconv.FormatInt(id, 10)+"/reply", url.Values{"body": {reply}, "csrf_token": {tp.hidden("csrf_token")}}); r.Status != http.StatusSeeOther {
+	tp := staff.Get("/staff/tickets/" + strconv.FormatInt(id, 10))
+	if r := staff.Post("/staff/tickets/"+strconv.FormatInt(id, 10)+"/reply", url.Values{"body": {reply}, "csrf_token": {tp.Hidden("csrf_token")}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("reply: %d %s", r.Status, r.Body)
 	}
-	pages := map[string]*page{
-		"ticket": staff.get("/staff/tickets/" + strconv.FormatInt(id, 10)),
-		"queue":  staff.get("/staff"),
-		"track":  b.get("/track/" + code),
+	pages := map[string]*apitest.Page{
+		"ticket": staff.Get("/staff/tickets/" + strconv.FormatInt(id, 10)),
+		"queue":  staff.Get("/staff"),
+		"track":  b.Get("/track/" + code),
 	}
 	// The form shown again with an error keeps the text, escaped.
-	form = b.citizenForm("xuan-lung", map[string]string{"title": evil, "body": "", "phone": "x"})
-	pages["form"] = b.post("/u/xuan-lung", form)
+	form = b.CitizenForm("xuan-lung", map[string]string{"title": evil, "body": "", "phone": "x"})
+	pages["form"] = b.Post("/u/xuan-lung", form)
 	for name, pg := range pages {
 		for _, bad := range []string{`<script>alert`, `<img src=x`, `<b>đậm`, `<i>Đèn`, `<a href=javascript`, `<a href="javascript`} {
 			if strings.Contains(pg.Body, bad) {
@@ -434,54 +435,54 @@ func TestStaffPagesNeedASessionAndRespectTheScope(t *testing.T) {
 	_, id := apiTicket(t, e, nil) // kinh-te
 	ticket := "/staff/tickets/" + strconv.FormatInt(id, 10)
 
-	anon := newBrowser(t, e)
+	anon := apitest.NewBrowser(t, e)
 	for _, path := range []string{"/staff", ticket} {
-		r := anon.get(path)
+		r := anon.Get(path)
 		if r.Status != http.StatusSeeOther || r.Location != "/staff/login?next="+url.QueryEscape(path) {
 			t.Errorf("%s without a session: %d %q", path, r.Status, r.Location)
 		}
 	}
-	login := anon.get("/staff/login")
-	r := anon.post("/staff/login", url.Values{"email": {apitest.StaffKT}, "password": {"wrong"},
-		"csrf_token": {login.hidden("csrf_token")}, "next": {ticket}})
+	login := anon.Get("/staff/login")
+	r := anon.Post("/staff/login", url.Values{"email": {apitest.StaffKT}, "password": {"wrong"},
+		"csrf_token": {login.Hidden("csrf_token")}, "next": {ticket}})
 	if r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, "E-mail hoặc mật khẩu không đúng.") ||
 		!strings.Contains(r.Body, `value="`+apitest.StaffKT+`"`) {
 		t.Fatalf("wrong password: %d %s", r.Status, r.Body)
 	}
-	r = anon.post("/staff/login", url.Values{"email": {apitest.StaffKT}, "password": {"caunoi-demo"},
-		"csrf_token": {login.hidden("csrf_token")}, "next": {ticket}})
+	r = anon.Post("/staff/login", url.Values{"email": {apitest.StaffKT}, "password": {"caunoi-demo"},
+		"csrf_token": {login.Hidden("csrf_token")}, "next": {ticket}})
 	if r.Status != http.StatusSeeOther || r.Location != ticket {
 		t.Fatalf("sign in with next: %d %q", r.Status, r.Location)
 	}
-	for _, ck := range anon.c.Jar.Cookies(mustURL(e.Server.URL + "/staff")) {
+	for _, ck := range anon.Client.Jar.Cookies(mustURL(e.Server.URL + "/staff")) {
 		if ck.Name == "caunoi_session" && ck.Value == "" {
 			t.Fatal("no session cookie")
 		}
 	}
 
-	other := newBrowser(t, e)
-	other.signIn(apitest.StaffVHXH)
-	if r := other.get(ticket); r.Status != http.StatusNotFound {
+	other := apitest.NewBrowser(t, e)
+	other.SignIn(apitest.StaffVHXH)
+	if r := other.Get(ticket); r.Status != http.StatusNotFound {
 		t.Fatalf("another department's ticket: %d", r.Status)
 	}
-	if r := other.post(ticket+"/reply", url.Values{"body": {"x"}, "csrf_token": {other.csrf()}}); r.Status != http.StatusNotFound {
+	if r := other.Post(ticket+"/reply", url.Values{"body": {"x"}, "csrf_token": {other.CSRF()}}); r.Status != http.StatusNotFound {
 		t.Fatalf("reply to another department's ticket: %d %s", r.Status, r.Body)
 	}
-	if q := other.get("/staff"); strings.Contains(q.Body, ticket) {
+	if q := other.Get("/staff"); strings.Contains(q.Body, ticket) {
 		t.Fatal("another department's ticket in the queue")
 	}
 
 	// An expired access token is renewed with the refresh cookie.
 	e.Clock.Advance(20 * 60 * 1e9)
-	if r := anon.get(ticket); r.Status != 200 {
+	if r := anon.Get(ticket); r.Status != 200 {
 		t.Fatalf("after the access token expired: %d %q", r.Status, r.Location)
 	}
 	// Sign-out ends the session.
-	r = anon.post("/staff/logout", url.Values{"csrf_token": {anon.csrf()}})
+	r = anon.Post("/staff/logout", url.Values{"csrf_token": {anon.CSRF()}})
 	if r.Status != http.StatusSeeOther || r.Location != "/staff/login" {
 		t.Fatalf("sign out: %d %q", r.Status, r.Location)
 	}
-	if r := anon.get("/staff"); r.Status != http.StatusSeeOther {
+	if r := anon.Get("/staff"); r.Status != http.StatusSeeOther {
 		t.Fatalf("after sign-out: %d", r.Status)
 	}
 }
@@ -509,13 +510,13 @@ func TestPagesAreVietnameseWhateverTheBrowserLanguage(t *testing.T) {
 
 func TestSessionCookiesAreHttpOnlySameSiteAndSecureOverHTTPS(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, func(c *api.Config) { c.PublicURL = "https://caunoi.example" })
-	b := newBrowser(t, e)
-	pg := b.get("/staff/login")
-	form := url.Values{"email": {apitest.StaffKT}, "password": {"caunoi-demo"}, "csrf_token": {pg.hidden("csrf_token")}}
+	e := apitest.New(t, func(c *httpx.Config) { c.PublicURL = "https://caunoi.example" })
+	b := apitest.NewBrowser(t, e)
+	pg := b.Get("/staff/login")
+	form := url.Values{"email": {apitest.StaffKT}, "password": {"caunoi-demo"}, "csrf_token": {pg.Hidden("csrf_token")}}
 	req, _ := http.NewRequest("POST", e.Server.URL+"/staff/login", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: "caunoi_csrf", Value: pg.hidden("csrf_token")})
+	req.AddCookie(&http.Cookie{Name: "caunoi_csrf", Value: pg.Hidden("csrf_token")})
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
@@ -554,16 +555,16 @@ func TestStaffPagesTabsRenewingAtOnceStaySignedIn(t *testing.T) {
 	e := apitest.New(t)
 	_, id := apiTicket(t, e, nil) // kinh-te
 	ticket := "/staff/tickets/" + strconv.FormatInt(id, 10)
-	tabA := newBrowser(t, e)
-	tabA.signIn(apitest.StaffKT)
+	tabA := apitest.NewBrowser(t, e)
+	tabA.SignIn(apitest.StaffKT)
 	e.Clock.Advance(20 * time.Minute) // the access token expires
 	// tabB still has the cookies tabA had: its request left before tabA's answer came.
-	tabB := newBrowser(t, e)
+	tabB := apitest.NewBrowser(t, e)
 	for _, path := range []string{"/", "/staff"} {
 		u := mustURL(e.Server.URL + path)
-		tabB.c.Jar.SetCookies(u, tabA.c.Jar.Cookies(u))
+		tabB.Client.Jar.SetCookies(u, tabA.Client.Jar.Cookies(u))
 	}
-	spent := tabA.cookie("caunoi_refresh", "/staff")
+	spent := tabA.Cookie("caunoi_refresh", "/staff")
 	revoked := func() int {
 		var n int
 		if err := e.DB.Get(&n, `SELECT count(*) FROM refresh_tokens WHERE revoked_at IS NOT NULL`); err != nil {
@@ -579,18 +580,18 @@ func TestStaffPagesTabsRenewingAtOnceStaySignedIn(t *testing.T) {
 		return n
 	}
 
-	if r := tabA.get("/staff"); r.Status != http.StatusOK {
+	if r := tabA.Get("/staff"); r.Status != http.StatusOK {
 		t.Fatalf("tab A renews: %d %q", r.Status, r.Location)
 	}
-	if tabA.cookie("caunoi_refresh", "/staff") == spent {
+	if tabA.Cookie("caunoi_refresh", "/staff") == spent {
 		t.Fatal("tab A's refresh cookie did not rotate")
 	}
-	r := tabB.get(ticket + "?tab=b")
+	r := tabB.Get(ticket + "?tab=b")
 	if r.Status != http.StatusTemporaryRedirect || r.Location != ticket+"?tab=b" {
 		t.Fatalf("tab B with the token just spent: %d %q, want 307 to the same page", r.Status, r.Location)
 	}
 	before := notes()
-	r = tabB.post(ticket+"/note", url.Values{"body": {"Ghi chú nội bộ"}, "csrf_token": {tabB.csrf()}})
+	r = tabB.Post(ticket+"/note", url.Values{"body": {"Ghi chú nội bộ"}, "csrf_token": {tabB.CSRF()}})
 	if r.Status != http.StatusTemporaryRedirect || r.Location != ticket+"/note" {
 		t.Fatalf("tab B's form with the token just spent: %d %q, want 307 to the same form", r.Status, r.Location)
 	}
@@ -600,27 +601,27 @@ func TestStaffPagesTabsRenewingAtOnceStaySignedIn(t *testing.T) {
 	if n := revoked(); n != 0 {
 		t.Fatalf("%d refresh tokens revoked by the race", n)
 	}
-	if v := tabB.cookie("caunoi_refresh", "/staff"); v != spent {
+	if v := tabB.Cookie("caunoi_refresh", "/staff"); v != spent {
 		t.Fatal("the raced answer changed tab B's cookies")
 	}
 	// Made again with the browser's cookies as they are now, it goes through.
-	tabB.c.Jar.SetCookies(mustURL(e.Server.URL+"/staff"), tabA.c.Jar.Cookies(mustURL(e.Server.URL+"/staff")))
-	if r := tabB.post(ticket+"/note", url.Values{"body": {"Ghi chú nội bộ"}, "csrf_token": {tabB.csrf()}}); r.Status != http.StatusSeeOther || notes() != before+1 {
+	tabB.Client.Jar.SetCookies(mustURL(e.Server.URL+"/staff"), tabA.Client.Jar.Cookies(mustURL(e.Server.URL+"/staff")))
+	if r := tabB.Post(ticket+"/note", url.Values{"body": {"Ghi chú nội bộ"}, "csrf_token": {tabB.CSRF()}}); r.Status != http.StatusSeeOther || notes() != before+1 {
 		t.Fatalf("the form made again: %d %q, %d notes", r.Status, r.Location, notes()-before)
 	}
 
 	// Past the grace, the spent token is a stolen copy: the session ends.
 	e.Clock.Advance(11 * time.Second)
-	thief := newBrowser(t, e)
-	thief.c.Jar.SetCookies(mustURL(e.Server.URL+"/staff"), []*http.Cookie{{Name: "caunoi_refresh", Value: spent, Path: "/staff"}})
-	if r := thief.get("/staff"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/staff/login") {
+	thief := apitest.NewBrowser(t, e)
+	thief.Client.Jar.SetCookies(mustURL(e.Server.URL+"/staff"), []*http.Cookie{{Name: "caunoi_refresh", Value: spent, Path: "/staff"}})
+	if r := thief.Get("/staff"); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/staff/login") {
 		t.Fatalf("the spent token later: %d %q", r.Status, r.Location)
 	}
 	if n := revoked(); n == 0 {
 		t.Fatal("the spent token presented later revoked nothing")
 	}
 	e.Clock.Advance(20 * time.Minute)
-	if r := tabA.get("/staff"); r.Status != http.StatusSeeOther {
+	if r := tabA.Get("/staff"); r.Status != http.StatusSeeOther {
 		t.Fatalf("tab A after the revocation, access token expired: %d", r.Status)
 	}
 }
@@ -632,12 +633,12 @@ func TestStaffPagesTabsRenewingAtOnceStaySignedIn(t *testing.T) {
 func TestPagesRenewTheSessionOnAdminAndLeaderPages(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t)
-	b := newBrowser(t, e)
-	b.signIn(apitest.Admin)
-	b.get("/admin/rules?unit=xuan-lung")
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Admin)
+	b.Get("/admin/rules?unit=xuan-lung")
 	e.Clock.Advance(20 * time.Minute) // the access token expires while the form is filled in
 	before := e.Count("routing_rules")
-	r := b.post("/admin/rules?unit=xuan-lung", url.Values{"csrf_token": {b.csrf()},
+	r := b.Post("/admin/rules?unit=xuan-lung", url.Values{"csrf_token": {b.CSRF()},
 		"keywords": {"cống thoát nước"}, "department": {"van-hoa-xa-hoi"}, "position": {"1"}})
 	if r.Status != http.StatusSeeOther || r.Location != "/admin/rules?done=created&unit=xuan-lung" {
 		t.Fatalf("the form after the access token expired: %d %q", r.Status, r.Location)
@@ -646,30 +647,30 @@ func TestPagesRenewTheSessionOnAdminAndLeaderPages(t *testing.T) {
 		t.Fatal("the rule was not stored")
 	}
 	e.Clock.Advance(20 * time.Minute)
-	leader := newBrowser(t, e)
-	leader.signIn(apitest.Leader)
+	leader := apitest.NewBrowser(t, e)
+	leader.SignIn(apitest.Leader)
 	e.Clock.Advance(20 * time.Minute)
-	if r := leader.get("/leader"); r.Status != http.StatusOK {
+	if r := leader.Get("/leader"); r.Status != http.StatusOK {
 		t.Fatalf("a leader's page after the access token expired: %d %q", r.Status, r.Location)
 	}
 
 	// The old scope: the browser's only refresh cookie is /staff's.
-	old := newBrowser(t, e)
-	old.signIn(apitest.StaffKT)
-	tok := old.cookie("caunoi_refresh", "/")
-	old.c.Jar.SetCookies(mustURL(e.Server.URL+"/"), []*http.Cookie{{Name: "caunoi_refresh", Value: "", Path: "/", MaxAge: -1}})
-	old.c.Jar.SetCookies(mustURL(e.Server.URL+"/staff"), []*http.Cookie{{Name: "caunoi_refresh", Value: tok, Path: "/staff"}})
+	old := apitest.NewBrowser(t, e)
+	old.SignIn(apitest.StaffKT)
+	tok := old.Cookie("caunoi_refresh", "/")
+	old.Client.Jar.SetCookies(mustURL(e.Server.URL+"/"), []*http.Cookie{{Name: "caunoi_refresh", Value: "", Path: "/", MaxAge: -1}})
+	old.Client.Jar.SetCookies(mustURL(e.Server.URL+"/staff"), []*http.Cookie{{Name: "caunoi_refresh", Value: tok, Path: "/staff"}})
 	e.Clock.Advance(20 * time.Minute)
-	if r := old.get("/staff"); r.Status != http.StatusOK {
+	if r := old.Get("/staff"); r.Status != http.StatusOK {
 		t.Fatalf("renewal with the old cookie: %d %q", r.Status, r.Location)
 	}
 	var values []string
-	for _, c := range old.c.Jar.Cookies(mustURL(e.Server.URL + "/staff")) {
+	for _, c := range old.Client.Jar.Cookies(mustURL(e.Server.URL + "/staff")) {
 		if c.Name == "caunoi_refresh" {
 			values = append(values, c.Value)
 		}
 	}
-	if len(values) != 1 || values[0] == tok || old.cookie("caunoi_refresh", "/") != values[0] {
+	if len(values) != 1 || values[0] == tok || old.Cookie("caunoi_refresh", "/") != values[0] {
 		t.Fatalf("after the renewal the browser holds refresh cookies %q (the old one was %q); want the new one only, at /", values, tok)
 	}
 }

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/web"
 )
 
@@ -20,7 +21,7 @@ var queueParams = []string{"q", "status", "department", "category", "kind", "cha
 // filters of the API (status, department, category, kind, channel, mine,
 // overdue, search) and keyset paging.
 func (p *pages) queue(c *gin.Context) {
-	sc := scopeOf(c)
+	sc := httpx.ScopeOf(c)
 	pg := p.page(c, "queue.title")
 	q := c.Request.URL.Query()
 	for _, k := range queueParams {
@@ -28,15 +29,15 @@ func (p *pages) queue(c *gin.Context) {
 	}
 	body := web.QueueBody{Statuses: domain.Statuses, Kinds: domain.Kinds, Channels: domain.Channels,
 		UnitWide: sc.Role.UnitWide()}
-	if cat, err := p.store.Catalog(c.Request.Context(), sc.UnitID); err == nil {
+	if cat, err := p.Store.Catalog(c.Request.Context(), sc.UnitID); err == nil {
 		body.Categories = cat.Categories
 		if sc.Role.UnitWide() {
 			body.Departments = cat.Departments
 		}
 	}
-	f, err := ticketFilter(c, sc)
+	f, err := httpx.TicketFilterOf(c, sc)
 	if err != nil {
-		pg.Alert = messageOf(c, toDomain(err))
+		pg.Alert = messageOf(c, httpx.ToDomain(err))
 		pg.Body = body
 		p.render(c, http.StatusBadRequest, "queue", pg)
 		return
@@ -44,18 +45,18 @@ func (p *pages) queue(c *gin.Context) {
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
-	items, next, err := p.store.ListTickets(c.Request.Context(), sc, f)
+	items, next, err := p.Store.ListTickets(c.Request.Context(), sc, f)
 	if err != nil {
 		p.pageError(c, err)
 		return
 	}
-	now := p.cfg.Now()
+	now := p.Cfg.Now()
 	for _, t := range items {
 		soon := !t.Overdue && t.Status.Open() && t.Status != domain.StatusWaitingCitizen &&
 			t.DueAt.Sub(now) < dueSoonWindow
 		body.Items = append(body.Items, web.QueueItem{TicketItem: t, DueSoon: soon})
 	}
-	if cur := encodeCursor(next); cur != nil {
+	if cur := httpx.EncodeCursor(next); cur != nil {
 		nq := c.Request.URL.Query()
 		nq.Set("cursor", *cur)
 		body.NextURL = "/staff?" + nq.Encode()

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 
 	"caunoi/auth"
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/ratelimit"
 	"caunoi/web"
 )
@@ -37,7 +38,7 @@ func lang(c *gin.Context) string {
 func (p *pages) page(c *gin.Context, titleKey string, args ...any) *web.Page {
 	l := lang(c)
 	return &web.Page{Lang: l, Title: web.T(l, titleKey, args...), Path: pathWithoutLang(c.Request.URL),
-		CSRF: p.csrfToken(c), Loc: p.cfg.Location, Now: p.cfg.Now(), Errors: map[string]string{},
+		CSRF: p.csrfToken(c), Loc: p.Cfg.Location, Now: p.Cfg.Now(), Errors: map[string]string{},
 		Values: map[string]string{}, Staff: staffUserOf(c)}
 }
 
@@ -54,7 +55,7 @@ func pathWithoutLang(u *url.URL) string {
 // secure reports whether cookies should be Secure: the request came over
 // HTTPS, or the site's public address is https.
 func (p *pages) secure(c *gin.Context) bool {
-	return c.Request.TLS != nil || len(p.cfg.PublicURL) > 8 && p.cfg.PublicURL[:8] == "https://"
+	return c.Request.TLS != nil || len(p.Cfg.PublicURL) > 8 && p.Cfg.PublicURL[:8] == "https://"
 }
 
 // setCookie sets a SameSite=Lax cookie; maxAge 0 makes a browser-session
@@ -71,10 +72,10 @@ func (p *pages) csrfToken(c *gin.Context) string {
 	if v, ok := c.Get(ctxPageCSRF); ok {
 		return v.(string)
 	}
-	tok, err := c.Cookie(csrfCookie)
+	tok, err := c.Cookie(httpx.CSRFCookie)
 	if err != nil || len(tok) < 32 || len(tok) > 128 {
 		tok = auth.NewCSRFToken()
-		p.setCookie(c, csrfCookie, tok, "/", 0, false)
+		p.setCookie(c, httpx.CSRFCookie, tok, "/", 0, false)
 	}
 	c.Set(ctxPageCSRF, tok)
 	return tok
@@ -83,10 +84,10 @@ func (p *pages) csrfToken(c *gin.Context) string {
 // checkPageCSRF refuses a form post whose csrf_token does not match the
 // browser's CSRF cookie, with the 403 page; it reports whether to go on.
 func (p *pages) checkPageCSRF(c *gin.Context) bool {
-	want, err := c.Cookie(csrfCookie)
-	got := c.Request.PostFormValue(csrfField)
+	want, err := c.Cookie(httpx.CSRFCookie)
+	got := c.Request.PostFormValue(httpx.CSRFField)
 	if got == "" {
-		got = c.GetHeader(csrfHeader)
+		got = c.GetHeader(httpx.CSRFHeader)
 	}
 	if err != nil || !auth.CheckCSRF(want, got) {
 		p.errorPage(c, http.StatusForbidden, web.T(lang(c), "error.403"))
@@ -101,7 +102,7 @@ func (p *pages) render(c *gin.Context, status int, name string, pg *web.Page) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(status)
 	if err := p.tmpl.Render(c.Writer, name, pg); err != nil {
-		logFrom(c).Error("render page", slog.String("page", name), slog.Any("error", err))
+		httpx.LogFrom(c).Error("render page", slog.String("page", name), slog.Any("error", err))
 		if !c.Writer.Written() {
 			c.String(http.StatusInternalServerError, "Internal error.")
 		}
@@ -119,13 +120,13 @@ func (p *pages) errorPage(c *gin.Context, status int, msg string) {
 // pageError answers err as an HTML page: its status and its message in the
 // page's language. Internal errors are logged once here and shown plainly.
 func (p *pages) pageError(c *gin.Context, err error) {
-	de := toDomain(err)
-	status, ok := statusOf[de.Code]
+	de := httpx.ToDomain(err)
+	status, ok := httpx.StatusOf[de.Code]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
 	if status >= 500 {
-		logFrom(c).LogAttrs(c.Request.Context(), slog.LevelError, "page failed",
+		httpx.LogFrom(c).LogAttrs(c.Request.Context(), slog.LevelError, "page failed",
 			slog.String("code", de.Code), slog.Any("error", err))
 		p.errorPage(c, status, web.T(lang(c), "error.500"))
 		return
@@ -157,13 +158,13 @@ func (p *pages) bodyLimit(n int64) gin.HandlerFunc {
 // tooLarge reports whether err comes from reading past a body limit.
 func tooLarge(err error) bool {
 	var mbe *http.MaxBytesError
-	return errors.As(err, &mbe) || errors.Is(err, errTooLarge)
+	return errors.As(err, &mbe) || errors.Is(err, httpx.ErrTooLarge)
 }
 
 // allowPage applies a per-address limit to a page, answering a refusal
 // with the 429 page and Retry-After.
 func (p *pages) allowPage(c *gin.Context, l *ratelimit.Limiter) bool {
-	ok, wait := l.Allow(c.ClientIP(), p.cfg.Now())
+	ok, wait := l.Allow(c.ClientIP(), p.Cfg.Now())
 	if ok {
 		return true
 	}

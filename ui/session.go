@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 
 	"caunoi/auth"
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/web"
 )
 
@@ -41,7 +42,7 @@ func staffUserOf(c *gin.Context) *web.StaffUser {
 // setSession sets the web session's cookies: the access token, a new CSRF
 // token and, when given, the refresh token.
 func (p *pages) setSession(c *gin.Context, access, refresh string) {
-	p.setCookie(c, sessionCookie, access, "/", 0, true)
+	p.setCookie(c, httpx.SessionCookie, access, "/", 0, true)
 	if refresh != "" {
 		p.setCookie(c, refreshCookie, "", legacyRefreshPath, -1, true)
 		p.setCookie(c, refreshCookie, refresh, refreshPath, refreshMaxAge, true)
@@ -50,7 +51,7 @@ func (p *pages) setSession(c *gin.Context, access, refresh string) {
 
 // clearSession deletes the session's cookies.
 func (p *pages) clearSession(c *gin.Context) {
-	p.setCookie(c, sessionCookie, "", "/", -1, true)
+	p.setCookie(c, httpx.SessionCookie, "", "/", -1, true)
 	p.setCookie(c, refreshCookie, "", legacyRefreshPath, -1, true)
 	p.setCookie(c, refreshCookie, "", refreshPath, -1, true)
 }
@@ -73,8 +74,8 @@ const (
 // sessionScope returns the caller's scope from the session cookie, renewing
 // an expired access token with the refresh cookie (which rotates).
 func (p *pages) sessionScope(c *gin.Context) (domain.Scope, sessionState) {
-	if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
-		if cl, err := p.issuer.Parse(tok); err == nil && p.sessionLive(c.Request.Context(), cl.SessionID) == nil {
+	if tok, err := c.Cookie(httpx.SessionCookie); err == nil && tok != "" {
+		if cl, err := p.Issuer.Parse(tok); err == nil && p.SessionLive(c.Request.Context(), cl.SessionID) == nil {
 			return domain.Scope{UserID: cl.UserID, Role: domain.Role(cl.Role), UnitID: cl.UnitID,
 				DepartmentID: cl.DepartmentID}, signedIn
 		}
@@ -84,7 +85,7 @@ func (p *pages) sessionScope(c *gin.Context) (domain.Scope, sessionState) {
 		return domain.Scope{}, noSession
 	}
 	newToken, newHash := auth.NewRefreshToken()
-	user, session, err := p.store.RenewSession(c.Request.Context(), auth.HashRefreshToken(old), newHash, sessionRaceGrace)
+	user, session, err := p.Store.RenewSession(c.Request.Context(), auth.HashRefreshToken(old), newHash, sessionRaceGrace)
 	if errors.Is(err, domain.ErrSessionRaced) {
 		return domain.Scope{}, sessionRenewed
 	}
@@ -92,7 +93,7 @@ func (p *pages) sessionScope(c *gin.Context) (domain.Scope, sessionState) {
 		p.clearSession(c)
 		return domain.Scope{}, noSession
 	}
-	access, _, err := p.issuer.Issue(claimsOf(user, session))
+	access, _, err := p.Issuer.Issue(httpx.ClaimsOf(user, session))
 	if err != nil {
 		return domain.Scope{}, noSession
 	}
@@ -121,7 +122,7 @@ func (p *pages) staffSession(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	u, err := p.store.UserByID(c.Request.Context(), sc.UserID)
+	u, err := p.Store.UserByID(c.Request.Context(), sc.UserID)
 	if err != nil || !u.Active {
 		p.clearSession(c)
 		c.Redirect(http.StatusSeeOther, loginPath)
@@ -130,7 +131,7 @@ func (p *pages) staffSession(c *gin.Context) {
 	}
 	su := &web.StaffUser{Name: u.Name, Role: u.Role}
 	c.Set(ctxPageUser, su)
-	c.Set(ctxScope, sc)
+	c.Set(httpx.CtxScope, sc)
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead && !p.checkPageCSRF(c) {
 		return
 	}
@@ -157,10 +158,10 @@ func (p *pages) loginSubmit(c *gin.Context) {
 		return
 	}
 	email := c.PostForm("email")
-	pair, user, err := p.signIn(c, email, c.PostForm("password"))
+	pair, user, err := p.SignIn(c, email, c.PostForm("password"))
 	if err != nil {
-		de := toDomain(err)
-		status, known := statusOf[de.Code]
+		de := httpx.ToDomain(err)
+		status, known := httpx.StatusOf[de.Code]
 		if !known || status >= 500 || (de.Code != domain.EBADCREDS && de.Code != domain.ERATELIMITED) {
 			p.pageError(c, err)
 			return
@@ -174,7 +175,7 @@ func (p *pages) loginSubmit(c *gin.Context) {
 		return
 	}
 	p.setSession(c, pair.AccessToken, pair.RefreshToken)
-	p.setCookie(c, csrfCookie, auth.NewCSRFToken(), "/", 0, false)
+	p.setCookie(c, httpx.CSRFCookie, auth.NewCSRFToken(), "/", 0, false)
 	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next"), homeOf(user.Role)))
 }
 
@@ -193,14 +194,14 @@ func (p *pages) logoutSubmit(c *gin.Context) {
 	// The refresh cookie names the session; without it (a cookie jar that
 	// lost it), the access cookie does.
 	if tok, err := c.Cookie(refreshCookie); err == nil && tok != "" {
-		if err := p.signOutRefresh(c.Request.Context(), tok); err != nil &&
-			!errors.Is(err, errNoSession) && !domain.IsNotFound(err) {
-			logFrom(c).Warn("sign-out: revoke refresh family", "error", err)
+		if err := p.SignOutRefresh(c.Request.Context(), tok); err != nil &&
+			!errors.Is(err, httpx.ErrNoSession) && !domain.IsNotFound(err) {
+			httpx.LogFrom(c).Warn("sign-out: revoke refresh family", "error", err)
 		}
-	} else if tok, err := c.Cookie(sessionCookie); err == nil && tok != "" {
-		if cl, err := p.issuer.Parse(tok); err == nil {
-			if err := p.endSession(c.Request.Context(), cl.SessionID); err != nil {
-				logFrom(c).Warn("sign-out: end session", "error", err)
+	} else if tok, err := c.Cookie(httpx.SessionCookie); err == nil && tok != "" {
+		if cl, err := p.Issuer.Parse(tok); err == nil {
+			if err := p.EndSession(c.Request.Context(), cl.SessionID); err != nil {
+				httpx.LogFrom(c).Warn("sign-out: end session", "error", err)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package api_test
+package ui_test
 
 import (
 	"net/http"
@@ -18,11 +18,11 @@ func TestStaffWorkTheTicketThroughThePages(t *testing.T) {
 	apiTicket(t, e, map[string]any{"title": "Rác thải", "body": "Rác thải đổ trộm ở bờ sông thôn 2.", "category": "moi-truong"})
 	ticket := "/staff/tickets/" + strconv.FormatInt(id, 10)
 
-	b := newBrowser(t, e)
-	b.signIn(apitest.StaffKT)
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.StaffKT)
 
 	// A search without diacritics finds it; the other ticket is left out.
-	q := b.get("/staff?q=" + url.QueryEscape("den duong"))
+	q := b.Get("/staff?q=" + url.QueryEscape("den duong"))
 	if q.Status != 200 || !strings.Contains(q.Body, code) || strings.Contains(q.Body, "Rác thải") {
 		t.Fatalf("search: %d %s", q.Status, q.Body)
 	}
@@ -30,15 +30,15 @@ func TestStaffWorkTheTicketThroughThePages(t *testing.T) {
 		t.Error("the search box does not keep the words")
 	}
 	// Filters reach the list: a kind with no ticket empties it.
-	if q := b.get("/staff?kind=complaint"); strings.Contains(q.Body, code) {
+	if q := b.Get("/staff?kind=complaint"); strings.Contains(q.Body, code) {
 		t.Error("kind filter ignored")
 	}
-	if q := b.get("/staff?status=bogus"); q.Status != 400 || !strings.Contains(q.Body, "Bộ lọc không hợp lệ.") {
+	if q := b.Get("/staff?status=bogus"); q.Status != 400 || !strings.Contains(q.Body, "Bộ lọc không hợp lệ.") {
 		t.Errorf("bad filter: %d", q.Status)
 	}
 
 	// Only the allowed transitions have buttons.
-	pg := b.get(ticket)
+	pg := b.Get(ticket)
 	for _, st := range []string{"assigned", "in_progress", "rejected", "duplicate"} {
 		if !strings.Contains(pg.Body, `name="status" value="`+st+`"`) {
 			t.Errorf("no button for %s", st)
@@ -50,17 +50,17 @@ func TestStaffWorkTheTicketThroughThePages(t *testing.T) {
 		}
 	}
 
-	post := func(action string, v url.Values) *page {
+	post := func(action string, v url.Values) *apitest.Page {
 		t.Helper()
-		v.Set("csrf_token", b.csrf())
-		return b.post(ticket+"/"+action, v)
+		v.Set("csrf_token", b.CSRF())
+		return b.Post(ticket+"/"+action, v)
 	}
-	expectDone := func(r *page, done string) {
+	expectDone := func(r *apitest.Page, done string) {
 		t.Helper()
 		if r.Status != http.StatusSeeOther || r.Location != ticket+"?done="+done {
 			t.Fatalf("%s: %d %q %s", done, r.Status, r.Location, r.Body)
 		}
-		if pg := b.get(r.Location); !strings.Contains(pg.Body, `class="notice"`) {
+		if pg := b.Get(r.Location); !strings.Contains(pg.Body, `class="notice"`) {
 			t.Fatalf("%s: no notice", done)
 		}
 	}
@@ -87,7 +87,7 @@ func TestStaffWorkTheTicketThroughThePages(t *testing.T) {
 	expectDone(post("reply", url.Values{"body": {"Đã thay bóng đèn mới, mời bà con kiểm tra."}}), "reply")
 	expectDone(post("status", url.Values{"status": {"resolved"}}), "status")
 
-	pg = b.get(ticket)
+	pg = b.Get(ticket)
 	for _, want := range []string{"Đã liên hệ điện lực.", "Đã thay bóng đèn mới", "Đã giải quyết", "nội bộ",
 		"→ Đang xử lý", "Chờ vật tư thay thế"} {
 		if !strings.Contains(pg.Body, want) {
@@ -96,33 +96,33 @@ func TestStaffWorkTheTicketThroughThePages(t *testing.T) {
 	}
 
 	// The citizen sees the reply (not the note), rates, and sees the rating.
-	c := newBrowser(t, e)
-	tr := c.get("/track/" + code)
+	c := apitest.NewBrowser(t, e)
+	tr := c.Get("/track/" + code)
 	if !strings.Contains(tr.Body, "Đã thay bóng đèn mới") || strings.Contains(tr.Body, "điện lực") ||
 		!strings.Contains(tr.Body, `action="/track/`+code+`/rating"`) {
 		t.Fatalf("tracking page: %s", tr.Body)
 	}
-	if r := c.post("/track/"+code+"/rating", url.Values{"csrf_token": {tr.hidden("csrf_token")}}); r.Status != 400 || !strings.Contains(r.Body, "Hãy chọn số sao.") {
+	if r := c.Post("/track/"+code+"/rating", url.Values{"csrf_token": {tr.Hidden("csrf_token")}}); r.Status != 400 || !strings.Contains(r.Body, "Hãy chọn số sao.") {
 		t.Fatalf("rating without a score: %d", r.Status)
 	}
-	r = c.post("/track/"+code+"/rating", url.Values{"score": {"4"}, "comment": {"Cảm ơn <b>cán bộ</b>"}, "csrf_token": {tr.hidden("csrf_token")}})
+	r = c.Post("/track/"+code+"/rating", url.Values{"score": {"4"}, "comment": {"Cảm ơn <b>cán bộ</b>"}, "csrf_token": {tr.Hidden("csrf_token")}})
 	if r.Status != http.StatusSeeOther || r.Location != "/track/"+code+"?done=rated" {
 		t.Fatalf("rate: %d %q %s", r.Status, r.Location, r.Body)
 	}
-	tr = c.get(r.Location)
+	tr = c.Get(r.Location)
 	if !strings.Contains(tr.Body, "★★★★☆") || !strings.Contains(tr.Body, "Cảm ơn &lt;b&gt;cán bộ&lt;/b&gt;") ||
 		strings.Contains(tr.Body, `/rating"`) {
 		t.Fatalf("after rating: %s", tr.Body)
 	}
-	if r := c.post("/track/"+code+"/rating", url.Values{"score": {"1"}, "csrf_token": {tr.hidden("csrf_token")}}); r.Status != http.StatusConflict {
+	if r := c.Post("/track/"+code+"/rating", url.Values{"score": {"1"}, "csrf_token": {tr.Hidden("csrf_token")}}); r.Status != http.StatusConflict {
 		t.Fatalf("second rating: %d", r.Status)
 	}
 	// A follow-up reopens the resolved ticket.
-	r = c.post("/track/"+code+"/messages", url.Values{"body": {"Đèn lại hỏng tối qua."}, "csrf_token": {tr.hidden("csrf_token")}})
+	r = c.Post("/track/"+code+"/messages", url.Values{"body": {"Đèn lại hỏng tối qua."}, "csrf_token": {tr.Hidden("csrf_token")}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("follow-up: %d %s", r.Status, r.Body)
 	}
-	if tr := c.get("/track/" + code); !strings.Contains(tr.Body, "Đang xử lý") {
+	if tr := c.Get("/track/" + code); !strings.Contains(tr.Body, "Đang xử lý") {
 		t.Fatal("not reopened")
 	}
 
@@ -131,7 +131,7 @@ func TestStaffWorkTheTicketThroughThePages(t *testing.T) {
 	if r.Status != http.StatusSeeOther || r.Location != "/staff?done=transferred" {
 		t.Fatalf("transfer: %d %q %s", r.Status, r.Location, r.Body)
 	}
-	if r := b.get(ticket); r.Status != http.StatusNotFound {
+	if r := b.Get(ticket); r.Status != http.StatusNotFound {
 		t.Fatalf("after transfer: %d", r.Status)
 	}
 }
@@ -142,15 +142,15 @@ func TestQueuePagesWithTheCursor(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		apiTicket(t, e, nil)
 	}
-	b := newBrowser(t, e)
-	b.signIn(apitest.StaffKT)
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.StaffKT)
 	seen := map[string]bool{}
 	path := "/staff?limit=2"
 	for pages := 0; path != ""; pages++ {
 		if pages > 3 {
 			t.Fatal("paging does not end")
 		}
-		pg := b.get(path)
+		pg := b.Get(path)
 		if pg.Status != 200 {
 			t.Fatalf("%s: %d", path, pg.Status)
 		}

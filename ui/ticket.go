@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"fmt"
@@ -9,12 +9,13 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/web"
 )
 
 // pageTicketID reads the path's ticket id, answering 404 for a bad one.
 func (p *pages) pageTicketID(c *gin.Context) (int64, bool) {
-	id, ok := pathID(c)
+	id, ok := httpx.PathID(c)
 	if !ok {
 		p.errorPage(c, http.StatusNotFound, web.T(lang(c), "error.404"))
 	}
@@ -25,9 +26,9 @@ func (p *pages) pageTicketID(c *gin.Context) (int64, bool) {
 // tracking code in place of the id (any case, with or without its dash)
 // goes to that ticket's page.
 func (p *pages) ticketPage(c *gin.Context) {
-	if _, isID := pathID(c); !isID {
+	if _, isID := httpx.PathID(c); !isID {
 		if code, err := domain.ParseTrackingCode(c.Param("id")); err == nil {
-			id, err := p.store.TicketIDByCode(c.Request.Context(), scopeOf(c), code)
+			id, err := p.Store.TicketIDByCode(c.Request.Context(), httpx.ScopeOf(c), code)
 			if err == nil {
 				c.Redirect(http.StatusSeeOther, "/staff/tickets/"+strconv.FormatInt(id, 10))
 				return
@@ -55,8 +56,8 @@ func (p *pages) ticketPage(c *gin.Context) {
 // loadTicket builds the ticket page for the caller, or answers 404 / the
 // error and returns false.
 func (p *pages) loadTicket(c *gin.Context, id int64) (*web.Page, bool) {
-	ctx, sc := c.Request.Context(), scopeOf(c)
-	d, err := p.store.TicketDetail(ctx, sc, id)
+	ctx, sc := c.Request.Context(), httpx.ScopeOf(c)
+	d, err := p.Store.TicketDetail(ctx, sc, id)
 	if err != nil {
 		if domain.IsNotFound(err) {
 			p.errorPage(c, http.StatusNotFound, web.T(lang(c), "error.404"))
@@ -66,7 +67,7 @@ func (p *pages) loadTicket(c *gin.Context, id int64) (*web.Page, bool) {
 		return nil, false
 	}
 	pg := p.page(c, "ticket.title", d.TrackingCode)
-	now := p.cfg.Now()
+	now := p.Cfg.Now()
 	ref := d.Ref()
 	body := web.TicketBody{Ticket: d, Overdue: d.Overdue(now), SelfID: sc.UserID,
 		CanWork: domain.Can(sc, domain.ActReply, ref),
@@ -77,18 +78,18 @@ func (p *pages) loadTicket(c *gin.Context, id int64) (*web.Page, bool) {
 	body.CanAssignSelf = body.CanAssign && domain.MayAssign(sc, ref, sc.UserID)
 	body.DueSoon = !body.Overdue && d.Status.Open() && d.Status != domain.StatusWaitingCitizen &&
 		d.DueAt != nil && d.DueAt.Sub(now) < dueSoonWindow
-	if similar, err := p.store.SimilarTickets(ctx, sc, id); err == nil {
+	if similar, err := p.Store.SimilarTickets(ctx, sc, id); err == nil {
 		body.Similar = similar
 	} else {
-		logFrom(c).Warn("similar tickets", "error", err)
+		httpx.LogFrom(c).Warn("similar tickets", "error", err)
 	}
-	cat, err := p.store.Catalog(ctx, d.UnitID)
+	cat, err := p.Store.Catalog(ctx, d.UnitID)
 	if err == nil {
 		body.Departments = cat.Departments
 		body.Categories = cat.Categories
 	}
 	if d.DepartmentID != nil && sc.Role != domain.RoleStaff {
-		if users, err := p.store.DepartmentStaff(ctx, sc, *d.DepartmentID); err == nil {
+		if users, err := p.Store.DepartmentStaff(ctx, sc, *d.DepartmentID); err == nil {
 			body.Colleagues = users
 		}
 	}
@@ -159,8 +160,8 @@ func (p *pages) afterAction(c *gin.Context, id int64, form string, err error, er
 		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/staff/tickets/%d?done=%s", id, form))
 		return
 	}
-	de := toDomain(err)
-	status, known := statusOf[de.Code]
+	de := httpx.ToDomain(err)
+	status, known := httpx.StatusOf[de.Code]
 	if !known || status >= 500 || de.Code == domain.ENOTFOUND && len(de.Fields) == 0 {
 		if de.Code == domain.ENOTFOUND {
 			p.errorPage(c, http.StatusNotFound, web.T(lang(c), "error.404"))
@@ -205,7 +206,7 @@ func (p *pages) ticketReply(c *gin.Context) {
 	raw := c.PostForm("body")
 	body, err := domain.ValidateMessage(raw)
 	if err == nil {
-		_, err = p.store.AddReply(c.Request.Context(), scopeOf(c), id, body)
+		_, err = p.Store.AddReply(c.Request.Context(), httpx.ScopeOf(c), id, body)
 	}
 	p.afterAction(c, id, "reply", err, "reply.body", map[string]string{"reply.body": raw})
 }
@@ -219,7 +220,7 @@ func (p *pages) ticketNote(c *gin.Context) {
 	raw := c.PostForm("body")
 	body, err := domain.ValidateMessage(raw)
 	if err == nil {
-		err = p.store.AddNote(c.Request.Context(), scopeOf(c), id, body)
+		err = p.Store.AddNote(c.Request.Context(), httpx.ScopeOf(c), id, body)
 	}
 	p.afterAction(c, id, "note", err, "note.body", map[string]string{"note.body": raw})
 }
@@ -237,7 +238,7 @@ func (p *pages) ticketStatus(c *gin.Context) {
 	if !to.Valid() {
 		err = domain.Invalid("Trạng thái không hợp lệ.", "Unknown status.", map[string]string{"status": "invalid"})
 	} else {
-		_, err = p.store.ChangeStatus(c.Request.Context(), scopeOf(c), id, to, domain.NormalizeText(note))
+		_, err = p.Store.ChangeStatus(c.Request.Context(), httpx.ScopeOf(c), id, to, domain.NormalizeText(note))
 	}
 	p.afterAction(c, id, "status", err, "status", map[string]string{"status.note": note})
 }
@@ -254,7 +255,7 @@ func (p *pages) ticketAssign(c *gin.Context) {
 	if perr != nil || who < 0 {
 		err = domain.Invalid("Cán bộ không hợp lệ.", "Invalid staff member.", map[string]string{"assignee": "invalid"})
 	} else {
-		err = p.store.UpdateTicket(c.Request.Context(), scopeOf(c), id,
+		err = p.Store.UpdateTicket(c.Request.Context(), httpx.ScopeOf(c), id,
 			domain.TicketUpdate{AssigneeID: &who, Reason: domain.NormalizeText(reason)})
 	}
 	p.afterAction(c, id, "assign", err, "assign", map[string]string{"assign.reason": reason})
@@ -268,10 +269,10 @@ func (p *pages) ticketTransfer(c *gin.Context) {
 		return
 	}
 	dept, reason := c.PostForm("department"), c.PostForm("reason")
-	err := p.store.UpdateTicket(c.Request.Context(), scopeOf(c), id,
+	err := p.Store.UpdateTicket(c.Request.Context(), httpx.ScopeOf(c), id,
 		domain.TicketUpdate{Department: &dept, Reason: domain.NormalizeText(reason)})
 	if err == nil {
-		if _, derr := p.store.TicketDetail(c.Request.Context(), scopeOf(c), id); domain.IsNotFound(derr) {
+		if _, derr := p.Store.TicketDetail(c.Request.Context(), httpx.ScopeOf(c), id); domain.IsNotFound(derr) {
 			c.Redirect(http.StatusSeeOther, "/staff?done=transferred")
 			return
 		}
@@ -295,7 +296,7 @@ func (p *pages) ticketExtend(c *gin.Context) {
 	case domain.NormalizeText(reason) == "":
 		err = domain.Invalid("Hãy ghi lý do gia hạn.", "Give a reason for the extension.", map[string]string{"reason": "required"})
 	default:
-		_, err = p.store.Extend(c.Request.Context(), scopeOf(c), id, days, domain.NormalizeText(reason))
+		_, err = p.Store.Extend(c.Request.Context(), httpx.ScopeOf(c), id, days, domain.NormalizeText(reason))
 	}
 	p.afterAction(c, id, "extend", err, "extend", map[string]string{"extend.days": rawDays, "extend.reason": reason})
 }
@@ -311,7 +312,7 @@ func (p *pages) ticketMerge(c *gin.Context) {
 	if err != nil {
 		err = domain.Invalid("Mã phản ánh để gộp không hợp lệ.", "Invalid tracking code to merge into.", map[string]string{"into": "invalid"})
 	} else {
-		_, err = p.store.Merge(c.Request.Context(), scopeOf(c), id, code)
+		_, err = p.Store.Merge(c.Request.Context(), httpx.ScopeOf(c), id, code)
 	}
 	p.afterAction(c, id, "merge", err, "merge", map[string]string{"merge.into": raw})
 }

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/web"
 )
 
@@ -32,7 +33,7 @@ func (p *pages) trackCode(c *gin.Context) (string, bool) {
 
 // trackPage loads the citizen's view of the ticket into a page.
 func (p *pages) trackPage(c *gin.Context, code string) (*web.Page, bool) {
-	t, err := p.store.TicketForCitizen(c.Request.Context(), code)
+	t, err := p.Store.TicketForCitizen(c.Request.Context(), code)
 	if err != nil {
 		if domain.IsNotFound(err) {
 			p.errorPage(c, http.StatusNotFound, web.T(lang(c), "track.notfound"))
@@ -41,18 +42,18 @@ func (p *pages) trackPage(c *gin.Context, code string) (*web.Page, bool) {
 		}
 		return nil, false
 	}
-	now := p.cfg.Now()
+	now := p.Cfg.Now()
 	canFollow := t.Status.Open() ||
 		(t.Status == domain.StatusResolved && t.CanReopenUntil != nil && now.Before(*t.CanReopenUntil))
 	pg := p.page(c, "track.title", t.TrackingCode)
-	pg.Body = web.TrackBody{Ticket: t, URL: p.cfg.PublicURL + "/track/" + t.TrackingCode, CanFollowUp: canFollow}
+	pg.Body = web.TrackBody{Ticket: t, URL: p.Cfg.PublicURL + "/track/" + t.TrackingCode, CanFollowUp: canFollow}
 	return pg, true
 }
 
 // track handles GET /track/{code}: status, department, due date, the public
 // replies, the follow-up form and, once resolved, the rating form.
 func (p *pages) track(c *gin.Context) {
-	if !p.allowPage(c, p.lookupLimit) {
+	if !p.allowPage(c, p.LookupLimit) {
 		return
 	}
 	code, ok := p.trackCode(c)
@@ -78,7 +79,7 @@ func (p *pages) track(c *gin.Context) {
 // followUp handles POST /track/{code}/messages: the citizen's follow-up
 // (reopening a recently resolved ticket), then back to the page.
 func (p *pages) followUp(c *gin.Context) {
-	if !p.allowPage(c, p.lookupLimit) {
+	if !p.allowPage(c, p.LookupLimit) {
 		return
 	}
 	code, ok := p.trackCode(c)
@@ -88,7 +89,7 @@ func (p *pages) followUp(c *gin.Context) {
 	raw := c.PostForm("body")
 	body, err := domain.ValidateMessage(raw)
 	if err == nil {
-		err = p.store.AddCitizenMessage(c.Request.Context(), code, body)
+		err = p.Store.AddCitizenMessage(c.Request.Context(), code, body)
 	}
 	if err != nil {
 		p.trackError(c, code, err, "body", map[string]string{"body": raw})
@@ -99,7 +100,7 @@ func (p *pages) followUp(c *gin.Context) {
 
 // rate handles POST /track/{code}/rating.
 func (p *pages) rate(c *gin.Context) {
-	if !p.allowPage(c, p.lookupLimit) {
+	if !p.allowPage(c, p.LookupLimit) {
 		return
 	}
 	code, ok := p.trackCode(c)
@@ -110,11 +111,11 @@ func (p *pages) rate(c *gin.Context) {
 	score, _ := strconv.Atoi(values["score"])
 	comment, err := domain.ValidateRating(score, values["comment"])
 	if err == nil {
-		err = p.store.RateTicket(c.Request.Context(), code, score, comment)
+		err = p.Store.RateTicket(c.Request.Context(), code, score, comment)
 	}
 	if err != nil {
 		field := "comment"
-		if de := toDomain(err); de.Fields["score"] != "" {
+		if de := httpx.ToDomain(err); de.Fields["score"] != "" {
 			field = "score"
 		}
 		p.trackError(c, code, err, field, values)
@@ -127,7 +128,7 @@ func (p *pages) rate(c *gin.Context) {
 // with the values kept, another refusal (a closed ticket, a second rating)
 // at the top.
 func (p *pages) trackError(c *gin.Context, code string, err error, field string, values map[string]string) {
-	de := toDomain(err)
+	de := httpx.ToDomain(err)
 	if de.Code != domain.EINVALID && de.Code != domain.ECONFLICT {
 		p.pageError(c, err)
 		return

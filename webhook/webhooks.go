@@ -1,4 +1,4 @@
-package api
+package webhook
 
 import (
 	"context"
@@ -13,28 +13,8 @@ import (
 	"caunoi/channels/facebook"
 	"caunoi/channels/zalo"
 	"caunoi/domain"
-	"caunoi/secretbox"
+	"caunoi/internal/httpx"
 )
-
-// WebhookStore is what the Facebook and Zalo webhooks ask of the data layer.
-type WebhookStore interface {
-	// ChannelAccountByExternal returns the active account of a platform by
-	// page or OA id, tokens sealed; not_found for an unknown or inactive one.
-	ChannelAccountByExternal(ctx context.Context, platform domain.Platform, accountID string) (domain.ChannelAccount, error)
-	// StoreInbound stores a verified message of the account (a new ticket, a
-	// follow-up on the sender's open ticket, a comment's edit or removal),
-	// idempotently on the message's id, and commits before it returns.
-	StoreInbound(ctx context.Context, acc domain.ChannelAccount, in domain.Inbound) (domain.InboundResult, error)
-}
-
-// ChannelAdminStore is what the channel accounts' administration asks of the data layer.
-type ChannelAdminStore interface {
-	ListChannelAccounts(ctx context.Context, sc *domain.Scope) ([]domain.ChannelAccount, error)
-	GetChannelAccount(ctx context.Context, sc *domain.Scope, id int64) (domain.ChannelAccount, error)
-	CreateChannelAccount(ctx context.Context, sc *domain.Scope, in domain.ChannelAccountInput) (domain.ChannelAccount, error)
-	UpdateChannelAccount(ctx context.Context, sc *domain.Scope, id int64, u domain.ChannelAccountUpdate) (domain.ChannelAccount, error)
-	DeleteChannelAccount(ctx context.Context, sc *domain.Scope, id int64) (bool, domain.ChannelAccount, error)
-}
 
 // MaxWebhookBytes is the largest webhook delivery read (Facebook batches
 // many entries into one delivery).
@@ -52,12 +32,12 @@ var (
 	errBadSignature = domain.Errorf(domain.EUNAUTHORIZED, "Chữ ký webhook không hợp lệ.", "Invalid webhook signature.")
 	errHandshake    = domain.Errorf(domain.EFORBIDDEN, "Mã xác minh webhook không đúng.", "Webhook verification failed.")
 	errMalformed    = domain.Invalid("Nội dung webhook không đúng định dạng.", "Malformed webhook payload.", nil)
-	errNoSecretKey  = domain.Unavailable(errors.New("CAUNOI_SECRET_KEY is not set or wrong: channel secrets cannot be opened"))
 )
 
-// webhookRoutes registers /webhooks/facebook and /webhooks/zalo.
-func (s *Server) webhookRoutes(r *gin.Engine) {
-	g := r.Group("/webhooks", limitBody(MaxWebhookBytes))
+// Routes registers /webhooks/facebook and /webhooks/zalo.
+func Routes(r *gin.Engine, core *httpx.Core) {
+	s := &handler{core}
+	g := r.Group("/webhooks", httpx.LimitBody(MaxWebhookBytes))
 	g.GET("/facebook", s.facebookHandshake)
 	g.POST("/facebook", s.facebookWebhook)
 	g.POST("/zalo", s.zaloWebhook)
@@ -65,10 +45,10 @@ func (s *Server) webhookRoutes(r *gin.Engine) {
 
 // facebookHandshake answers the subscription request: the challenge as
 // text/plain when the verify token matches, 403 otherwise.
-func (s *Server) facebookHandshake(c *gin.Context) {
-	challenge, ok := facebook.Handshake(c.Request.URL.Query(), s.cfg.FacebookVerifyToken)
+func (s *handler) facebookHandshake(c *gin.Context) {
+	challenge, ok := facebook.Handshake(c.Request.URL.Query(), s.Cfg.FacebookVerifyToken)
 	if !ok {
-		writeError(c, errHandshake)
+		httpx.WriteError(c, errHandshake)
 		return
 	}
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(challenge))
@@ -77,13 +57,13 @@ func (s *Server) facebookHandshake(c *gin.Context) {
 // facebookWebhook handles POST /webhooks/facebook: verify the signature on
 // the raw bytes, parse, store every message of every entry, and only then
 // answer 200. Pages no unit owns are logged and acknowledged.
-func (s *Server) facebookWebhook(c *gin.Context) {
+func (s *handler) facebookWebhook(c *gin.Context) {
 	body, ok := readWebhook(c)
 	if !ok {
 		return
 	}
-	if err := facebook.Verify(body, c.GetHeader(facebook.SignatureHeader), s.cfg.FacebookAppSecret); err != nil {
-		if s.cfg.FacebookAppSecret == "" {
+	if err := facebook.Verify(body, c.GetHeader(facebook.SignatureHeader), s.Cfg.FacebookAppSecret); err != nil {
+		if s.Cfg.FacebookAppSecret == "" {
 			err = errors.New("CAUNOI_FACEBOOK_APP_SECRET is not set: Facebook deliveries are refused")
 		}
 		refuse(c, "facebook", err)
@@ -101,7 +81,7 @@ func (s *Server) facebookWebhook(c *gin.Context) {
 	for _, it := range items {
 		acc, cached := accounts[it.AccountID]
 		if !cached {
-			a, err := s.store.ChannelAccountByExternal(ctx, domain.PlatformFacebook, it.AccountID)
+			a, err := s.Store.ChannelAccountByExternal(ctx, domain.PlatformFacebook, it.AccountID)
 			switch {
 			case domain.IsNotFound(err):
 				unknownAccount(c, domain.PlatformFacebook, it.AccountID)
@@ -127,7 +107,7 @@ func (s *Server) facebookWebhook(c *gin.Context) {
 // zaloWebhook handles POST /webhooks/zalo: find the OA the delivery names,
 // verify the signature with that OA's own secret key, parse, store, and only
 // then answer 200. An OA no unit owns is logged and acknowledged.
-func (s *Server) zaloWebhook(c *gin.Context) {
+func (s *handler) zaloWebhook(c *gin.Context) {
 	body, ok := readWebhook(c)
 	if !ok {
 		return
@@ -148,7 +128,7 @@ func (s *Server) zaloWebhook(c *gin.Context) {
 	if oaID == "" {
 		err = domain.NotFound("OA", "OA")
 	} else {
-		acc, err = s.store.ChannelAccountByExternal(ctx, domain.PlatformZalo, oaID)
+		acc, err = s.Store.ChannelAccountByExternal(ctx, domain.PlatformZalo, oaID)
 	}
 	if domain.IsNotFound(err) {
 		unknownAccount(c, domain.PlatformZalo, oaID)
@@ -163,7 +143,7 @@ func (s *Server) zaloWebhook(c *gin.Context) {
 		refuse(c, "zalo", errors.New("the delivery's app_id is not the OA's app"))
 		return
 	}
-	key, err := s.openSecret(acc, "secret_key", acc.SecretKeyEnc)
+	key, err := s.OpenSecret(acc, "secret_key", acc.SecretKeyEnc)
 	if err != nil {
 		webhookFailed(c, err)
 		return
@@ -187,38 +167,24 @@ func (s *Server) zaloWebhook(c *gin.Context) {
 
 // storeInbound stores one message; on failure it answers (503 when the
 // database is down or slow) and returns false.
-func (s *Server) storeInbound(ctx context.Context, c *gin.Context, acc domain.ChannelAccount, in domain.Inbound) bool {
-	res, err := s.store.StoreInbound(ctx, acc, in)
+func (s *handler) storeInbound(ctx context.Context, c *gin.Context, acc domain.ChannelAccount, in domain.Inbound) bool {
+	res, err := s.Store.StoreInbound(ctx, acc, in)
 	if err != nil {
 		webhookFailed(c, err)
 		return false
 	}
 	if res.Outcome == domain.InboundCreated {
-		countCreated(c, in.Channel)
+		httpx.CountCreated(c, in.Channel)
 	}
 	level := slog.LevelInfo
 	if res.Outcome == domain.InboundOrphan {
 		level = slog.LevelWarn
 	}
-	logFrom(c).LogAttrs(c.Request.Context(), level, "webhook message",
+	httpx.LogFrom(c).LogAttrs(c.Request.Context(), level, "webhook message",
 		slog.String("channel", string(in.Channel)), slog.String("account_id", in.AccountID),
 		slog.String("external_id", in.ExternalID), slog.String("outcome", string(res.Outcome)),
 		slog.Int64("ticket_id", res.TicketID))
 	return true
-}
-
-// openSecret decrypts a token of acc sealed under CAUNOI_SECRET_KEY; a
-// missing or changed key is unavailable (logged, never shown).
-func (s *Server) openSecret(acc domain.ChannelAccount, field string, sealed []byte) (string, error) {
-	box, err := secretbox.New(s.cfg.SecretKey)
-	if err != nil {
-		return "", errNoSecretKey
-	}
-	v, err := box.Open(sealed, secretbox.AAD(string(acc.Platform), acc.AccountID, field))
-	if err != nil {
-		return "", domain.Unavailable(err)
-	}
-	return v, nil
 }
 
 // readWebhook reads the raw body; past MaxWebhookBytes it answers 413.
@@ -227,9 +193,9 @@ func readWebhook(c *gin.Context) ([]byte, bool) {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			writeError(c, errTooLarge)
+			httpx.WriteError(c, httpx.ErrTooLarge)
 		} else {
-			writeError(c, domain.Invalid("Không đọc được nội dung gửi lên.", "The request body could not be read.", nil))
+			httpx.WriteError(c, domain.Invalid("Không đọc được nội dung gửi lên.", "The request body could not be read.", nil))
 		}
 		return nil, false
 	}
@@ -239,19 +205,19 @@ func readWebhook(c *gin.Context) ([]byte, bool) {
 // refuse answers 401 to a delivery whose signature does not verify; why is
 // logged (the reasons hold no secret).
 func refuse(c *gin.Context, platform string, err error) {
-	logFrom(c).Warn("webhook refused: bad signature", slog.String("platform", platform), slog.String("error", err.Error()))
-	writeError(c, errBadSignature)
+	httpx.LogFrom(c).Warn("webhook refused: bad signature", slog.String("platform", platform), slog.String("error", err.Error()))
+	httpx.WriteError(c, errBadSignature)
 }
 
 // malformed answers 400 to a signed delivery that cannot be parsed.
 func malformed(c *gin.Context, platform string, err error) {
-	logFrom(c).Warn("webhook refused: malformed payload", slog.String("platform", platform), slog.String("error", err.Error()))
-	writeError(c, errMalformed)
+	httpx.LogFrom(c).Warn("webhook refused: malformed payload", slog.String("platform", platform), slog.String("error", err.Error()))
+	httpx.WriteError(c, errMalformed)
 }
 
 // unknownAccount logs a delivery for a page or OA no unit owns.
 func unknownAccount(c *gin.Context, platform domain.Platform, accountID string) {
-	logFrom(c).Warn("webhook for an account no unit owns: acknowledged, not stored",
+	httpx.LogFrom(c).Warn("webhook for an account no unit owns: acknowledged, not stored",
 		slog.String("platform", string(platform)), slog.String("account_id", accountID))
 }
 
@@ -262,5 +228,5 @@ func webhookFailed(c *gin.Context, err error) {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		err = domain.Unavailable(err)
 	}
-	writeError(c, err)
+	httpx.WriteError(c, err)
 }

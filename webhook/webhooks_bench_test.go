@@ -1,4 +1,4 @@
-package api_test
+package webhook_test
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ import (
 // it. ns/op is per delivery; allocs count the client's work too. Every 200
 // must be a stored ticket. Run with
 //
-//	go test ./api/ -run '^$' -bench 'BenchmarkIntake|BenchmarkWebhookFacebookComment' -benchtime 3000x
+//	go test ./api/ ./webhook/ -run '^$' -bench 'BenchmarkIntake|BenchmarkWebhookFacebookComment' -benchtime 3000x
 func BenchmarkWebhookFacebookComment(b *testing.B) {
 	const warm = 16
 	e, sigs := channelEnv(b)

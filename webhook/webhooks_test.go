@@ -1,4 +1,4 @@
-package api_test
+package webhook_test
 
 import (
 	"fmt"
@@ -9,10 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"caunoi/internal/httpx"
+	"caunoi/server"
+
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
 
-	"caunoi/api"
 	"caunoi/channels/facebook"
 	"caunoi/internal/apitest"
 	"caunoi/repository"
@@ -383,7 +385,7 @@ func TestWebhookDatabaseDown(t *testing.T) {
 	}
 	defer db.Close()
 	gin.SetMode(gin.ReleaseMode)
-	srv := httptest.NewServer(api.New(api.Config{FacebookAppSecret: sigs.fbSecret, SecretKey: apitest.SecretKey},
+	srv := httptest.NewServer(server.New(httpx.Config{FacebookAppSecret: sigs.fbSecret, SecretKey: apitest.SecretKey},
 		repository.NewStore(db, nil), slog.New(slog.DiscardHandler)).Handler())
 	defer srv.Close()
 	e := &apitest.Env{T: t, Server: srv}

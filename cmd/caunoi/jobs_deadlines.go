@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"time"
 
-	"caunoi/api"
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/jobs"
 	"caunoi/notify"
 	"caunoi/repository"
@@ -22,12 +22,6 @@ const (
 	// digestAt is when, each day in CAUNOI_TIMEZONE, the daily digests go
 	// out (minutes after midnight): the notices of the day before it.
 	digestAt = 16*60 + 30
-)
-
-// The repository's store serves the notifications API and the metrics.
-var (
-	_ api.NotificationStore = (*repository.Store)(nil)
-	_ api.MetricsStore      = (*repository.Store)(nil)
 )
 
 // deadlineJobs returns the deadline jobs: the watch (reminders and
@@ -189,7 +183,7 @@ func emailSender(mailer *notify.Mailer) jobs.Sender {
 }
 
 // observeJobs returns a jobs.Runner.Observe that records each run in m.
-func observeJobs(m *api.Metrics) func(job string, d time.Duration, err error) {
+func observeJobs(m *httpx.Metrics) func(job string, d time.Duration, err error) {
 	return func(job string, d time.Duration, err error) {
 		outcome := "ok"
 		switch {

@@ -13,9 +13,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"caunoi/api"
 	"caunoi/auth"
+	"caunoi/internal/httpx"
 	"caunoi/repository"
+	"caunoi/server"
 )
 
 func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.Writer) error {
@@ -70,9 +71,9 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("configuration: CAUNOI_JWT_SECRET: %w", err)
 	}
-	metrics := api.NewMetrics(store, nil, log)
+	metrics := httpx.NewMetrics(store, nil, log)
 	gin.SetMode(gin.ReleaseMode)
-	srv := api.New(api.Config{
+	srv := server.New(httpx.Config{
 		Metrics:             metrics,
 		Issuer:              &auth.Issuer{Keys: *keys},
 		PublicURL:           cfg.PublicURL,

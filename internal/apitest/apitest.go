@@ -20,12 +20,13 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
 
-	"caunoi/api"
 	"caunoi/auth"
 	"caunoi/demo"
 	"caunoi/domain"
+	"caunoi/internal/httpx"
 	"caunoi/internal/pgtest"
 	"caunoi/repository"
+	"caunoi/server"
 )
 
 // Clock is a settable clock, safe for concurrent use.
@@ -75,10 +76,10 @@ const Secret = "apitest-jwt-secret-0123456789abcdef-xyz"
 var Start = time.Date(2026, 11, 3, 9, 0, 0, 0, domain.VietnamLocation())
 
 // Option changes the server's configuration before it starts.
-type Option func(*api.Config)
+type Option func(*httpx.Config)
 
 // RateLimited turns the per-address limits on (they are off by default in tests).
-func RateLimited(c *api.Config) { c.RateLimit = true }
+func RateLimited(c *httpx.Config) { c.RateLimit = true }
 
 // demoYear is the year whose holidays the template holds (and the years around it).
 var demoYear = Start
@@ -103,14 +104,14 @@ func New(t testing.TB, opts ...Option) *Env {
 		t.Fatal(err)
 	}
 	issuer := &auth.Issuer{Keys: *keys, Now: clock.Now}
-	cfg := api.Config{PublicURL: "http://caunoi.test", Location: loc, Now: clock.Now, Issuer: issuer}
+	cfg := httpx.Config{PublicURL: "http://caunoi.test", Location: loc, Now: clock.Now, Issuer: issuer}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	store := repository.NewStore(db, clock.Now, repository.WithIdentitySealer(IdentitySealer(t, cfg.SecretKey)))
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
 	gin.SetMode(gin.ReleaseMode)
-	srv := httptest.NewServer(api.New(cfg, store, log).Handler())
+	srv := httptest.NewServer(server.New(cfg, store, log).Handler())
 	t.Cleanup(srv.Close)
 	return &Env{T: t, DB: db, Store: store, Clock: clock, Server: srv, Log: logs, Loc: loc, Issuer: issuer}
 }
@@ -262,7 +263,7 @@ func (e *Env) UserID(email string) int64 {
 
 // TrustLoopbackProxy trusts 127.0.0.1 as a proxy, so a test names the
 // client's address with an X-Forwarded-For header.
-func TrustLoopbackProxy(c *api.Config) { c.TrustedProxies = []string{"127.0.0.1"} }
+func TrustLoopbackProxy(c *httpx.Config) { c.TrustedProxies = []string{"127.0.0.1"} }
 
 // MustGet runs a query for one row into dest, failing the test on error
 // (a failed query must never pass silently).

@@ -1,4 +1,4 @@
-package api_test
+package apitest
 
 import (
 	"bytes"
@@ -13,35 +13,34 @@ import (
 	"time"
 
 	"caunoi/demo"
-	"caunoi/internal/apitest"
 )
 
-// browser is a cookie-keeping client that does not follow redirects, so a
+// Browser is a cookie-keeping client that does not follow redirects, so a
 // test sees each 303.
-type browser struct {
-	t    *testing.T
-	e    *apitest.Env
-	c    *http.Client
-	lang string // "en" adds ?lang=en to every GET
+type Browser struct {
+	t      *testing.T
+	e      *Env
+	Client *http.Client
+	Lang   string // "en" adds ?lang=en to every GET
 }
 
-type page struct {
+type Page struct {
 	Status   int
 	Header   http.Header
 	Body     string
 	Location string
 }
 
-func newBrowser(t *testing.T, e *apitest.Env) *browser {
+func NewBrowser(t *testing.T, e *Env) *Browser {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, e: e, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &Browser{t: t, e: e, Client: &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
-func (b *browser) do(req *http.Request) *page {
+func (b *Browser) Do(req *http.Request) *Page {
 	b.t.Helper()
-	resp, err := b.c.Do(req)
+	resp, err := b.Client.Do(req)
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -50,31 +49,31 @@ func (b *browser) do(req *http.Request) *page {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	return &page{Status: resp.StatusCode, Header: resp.Header, Body: string(body), Location: resp.Header.Get("Location")}
+	return &Page{Status: resp.StatusCode, Header: resp.Header, Body: string(body), Location: resp.Header.Get("Location")}
 }
 
-func (b *browser) get(path string) *page {
+func (b *Browser) Get(path string) *Page {
 	b.t.Helper()
-	if b.lang != "" {
+	if b.Lang != "" {
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		path += sep + "lang=" + b.lang
+		path += sep + "lang=" + b.Lang
 	}
 	req, _ := http.NewRequest("GET", b.e.Server.URL+path, nil)
-	return b.do(req)
+	return b.Do(req)
 }
 
-func (b *browser) post(path string, form url.Values) *page {
+func (b *Browser) Post(path string, form url.Values) *Page {
 	b.t.Helper()
 	req, _ := http.NewRequest("POST", b.e.Server.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
+	return b.Do(req)
 }
 
 // postMultipart posts form with one file field.
-func (b *browser) postMultipart(path string, form url.Values, field, filename string, data []byte) *page {
+func (b *Browser) PostMultipart(path string, form url.Values, field, filename string, data []byte) *Page {
 	b.t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -90,13 +89,13 @@ func (b *browser) postMultipart(path string, form url.Values, field, filename st
 	w.Close()
 	req, _ := http.NewRequest("POST", b.e.Server.URL+path, &buf)
 	req.Header.Set("Content-Type", w.FormDataContentType())
-	return b.do(req)
+	return b.Do(req)
 }
 
 // cookie returns the value of the named cookie for path.
-func (b *browser) cookie(name, path string) string {
+func (b *Browser) Cookie(name, path string) string {
 	u, _ := url.Parse(b.e.Server.URL + path)
-	for _, c := range b.c.Jar.Cookies(u) {
+	for _, c := range b.Client.Jar.Cookies(u) {
 		if c.Name == name {
 			return c.Value
 		}
@@ -106,8 +105,8 @@ func (b *browser) cookie(name, path string) string {
 
 var hiddenRE = regexp.MustCompile(`name="(csrf_token|stamp)" value="([^"]*)"`)
 
-// hidden returns the value of a hidden input of the page.
-func (p *page) hidden(name string) string {
+// hidden returns the value of a hidden input of the Page.
+func (p *Page) Hidden(name string) string {
 	for _, m := range hiddenRE.FindAllStringSubmatch(p.Body, -1) {
 		if m[1] == name {
 			return m[2]
@@ -118,13 +117,13 @@ func (p *page) hidden(name string) string {
 
 // citizenForm opens the unit's form and returns the values to post back
 // with fields, the clock moved past the minimum fill time.
-func (b *browser) citizenForm(unit string, fields map[string]string) url.Values {
+func (b *Browser) CitizenForm(unit string, fields map[string]string) url.Values {
 	b.t.Helper()
-	pg := b.get("/u/" + unit)
+	pg := b.Get("/u/" + unit)
 	if pg.Status != 200 {
 		b.t.Fatalf("form: %d %s", pg.Status, pg.Body)
 	}
-	v := url.Values{"csrf_token": {pg.hidden("csrf_token")}, "stamp": {pg.hidden("stamp")}}
+	v := url.Values{"csrf_token": {pg.Hidden("csrf_token")}, "stamp": {pg.Hidden("stamp")}}
 	for k, x := range fields {
 		v.Set(k, x)
 	}
@@ -132,14 +131,14 @@ func (b *browser) citizenForm(unit string, fields map[string]string) url.Values 
 	return v
 }
 
-// signIn signs the browser in through the sign-in page.
-func (b *browser) signIn(email string) {
+// SignIn signs the Browser in through the sign-in Page.
+func (b *Browser) SignIn(email string) {
 	b.t.Helper()
-	pg := b.get("/staff/login")
-	r := b.post("/staff/login", url.Values{"email": {email}, "password": {demo.Password},
-		"csrf_token": {pg.hidden("csrf_token")}})
+	pg := b.Get("/staff/login")
+	r := b.Post("/staff/login", url.Values{"email": {email}, "password": {demo.Password},
+		"csrf_token": {pg.Hidden("csrf_token")}})
 	home := "/staff"
-	if email == apitest.Leader {
+	if email == Leader {
 		home = "/leader" // the leader lands on the dashboard
 	}
 	if r.Status != http.StatusSeeOther || r.Location != home {
@@ -147,7 +146,7 @@ func (b *browser) signIn(email string) {
 	}
 }
 
-// csrf returns the token a signed-in page's forms carry.
-func (b *browser) csrf() string { return b.cookie("caunoi_csrf", "/") }
+// csrf returns the token a signed-in Page's forms carry.
+func (b *Browser) CSRF() string { return b.Cookie("caunoi_csrf", "/") }
 
-var codeRE = regexp.MustCompile(`/track/([0-9A-Z]{4}-[0-9A-Z]{5})`)
+var CodeRE = regexp.MustCompile(`/track/([0-9A-Z]{4}-[0-9A-Z]{5})`)

@@ -4,7 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"caunoi/api"
+	"caunoi/internal/httpx"
+
 	"caunoi/domain"
 	"caunoi/secretbox"
 )
@@ -15,7 +16,7 @@ const SecretKey = "apitest-channel-secret-key-0123456789abcdef"
 // WithFacebook sets the Facebook app secret (CAUNOI_FACEBOOK_APP_SECRET)
 // and the subscription handshake's verify token.
 func WithFacebook(appSecret, verifyToken string) Option {
-	return func(c *api.Config) {
+	return func(c *httpx.Config) {
 		c.FacebookAppSecret = appSecret
 		c.FacebookVerifyToken = verifyToken
 	}
@@ -38,7 +39,7 @@ func IdentitySealer(t testing.TB, key string) *secretbox.Box {
 
 // WithSecretKey sets CAUNOI_SECRET_KEY ("" leaves it unset).
 func WithSecretKey(key string) Option {
-	return func(c *api.Config) { c.SecretKey = key }
+	return func(c *httpx.Config) { c.SecretKey = key }
 }
 
 // Channel is a fanpage or OA to map to a unit with AddChannel.

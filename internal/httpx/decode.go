@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"bytes"
@@ -23,8 +23,8 @@ var (
 		"The request is not valid UTF-8 text.", map[string]string{"body": "invalid_utf8"})
 )
 
-// mediaType returns the request's media type, lower-cased, without parameters.
-func mediaType(r *http.Request) string {
+// MediaType returns the request's media type, lower-cased, without parameters.
+func MediaType(r *http.Request) string {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
 		return ""
@@ -32,20 +32,20 @@ func mediaType(r *http.Request) string {
 	return strings.ToLower(mt)
 }
 
-// isForm reports whether the request is an HTML form post.
-func isForm(r *http.Request) bool {
-	mt := mediaType(r)
+// IsForm reports whether the request is an HTML form post.
+func IsForm(r *http.Request) bool {
+	mt := MediaType(r)
 	return mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
 }
 
-// readBody reads the whole (size-limited) body: 413 past the limit, 400 for
+// ReadBody reads the whole (size-limited) body: 413 past the limit, 400 for
 // invalid UTF-8.
-func readBody(c *gin.Context) ([]byte, error) {
+func ReadBody(c *gin.Context) ([]byte, error) {
 	b, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, errTooLarge
+			return nil, ErrTooLarge
 		}
 		return nil, domain.Invalid("Không đọc được nội dung gửi lên.", "The request body could not be read.", nil)
 	}
@@ -55,25 +55,25 @@ func readBody(c *gin.Context) ([]byte, error) {
 	return b, nil
 }
 
-// decodeJSON reads a JSON body into dst before any work is done: 415 for
+// DecodeJSON reads a JSON body into dst before any work is done: 415 for
 // another content type, 413 past the limit, 400 for invalid UTF-8, broken
 // JSON, unknown fields or wrong types (naming the field).
-func decodeJSON(c *gin.Context, dst any) error {
-	if mediaType(c.Request) != "application/json" {
+func DecodeJSON(c *gin.Context, dst any) error {
+	if MediaType(c.Request) != "application/json" {
 		return errUnsupported
 	}
-	b, err := readBody(c)
+	b, err := ReadBody(c)
 	if err != nil {
 		return err
 	}
-	return unmarshalStrict(b, dst)
+	return UnmarshalStrict(b, dst)
 }
 
-func unmarshalStrict(b []byte, dst any) error {
+func UnmarshalStrict(b []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return jsonError(err)
+		return JSONError(err)
 	}
 	if dec.More() {
 		return domain.Invalid("Nội dung JSON có dữ liệu thừa sau đối tượng.", "Unexpected data after the JSON object.", nil)
@@ -81,8 +81,8 @@ func unmarshalStrict(b []byte, dst any) error {
 	return nil
 }
 
-// jsonError turns a decoding error into an invalid_input error naming what is wrong.
-func jsonError(err error) error {
+// JSONError turns a decoding error into an invalid_input error naming what is wrong.
+func JSONError(err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {

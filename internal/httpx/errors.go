@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"errors"
@@ -11,8 +11,8 @@ import (
 	"caunoi/domain"
 )
 
-// statusOf maps an error code to its HTTP status (API.md).
-var statusOf = map[string]int{
+// StatusOf maps an error code to its HTTP status (API.md).
+var StatusOf = map[string]int{
 	domain.EINVALID:      http.StatusBadRequest,
 	domain.EUNAUTHORIZED: http.StatusUnauthorized,
 	domain.EBADCREDS:     http.StatusUnauthorized,
@@ -63,8 +63,8 @@ func English(r *http.Request) bool {
 	return false
 }
 
-// toDomain returns err as a *domain.Error, treating anything else as internal.
-func toDomain(err error) *domain.Error {
+// ToDomain returns err as a *domain.Error, treating anything else as internal.
+func ToDomain(err error) *domain.Error {
 	var de *domain.Error
 	if errors.As(err, &de) {
 		return de
@@ -72,16 +72,16 @@ func toDomain(err error) *domain.Error {
 	return domain.Internal(err)
 }
 
-// writeError answers with the error shape. Internal and unavailable errors
+// WriteError answers with the error shape. Internal and unavailable errors
 // are logged once here, with their cause; the answer never shows the cause.
-func writeError(c *gin.Context, err error) {
-	de := toDomain(err)
-	status, ok := statusOf[de.Code]
+func WriteError(c *gin.Context, err error) {
+	de := ToDomain(err)
+	status, ok := StatusOf[de.Code]
 	if !ok {
 		status = http.StatusInternalServerError
 	}
 	if status >= 500 {
-		logFrom(c).LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
+		LogFrom(c).LogAttrs(c.Request.Context(), slog.LevelError, "request failed",
 			slog.String("code", de.Code), slog.Any("error", err))
 	}
 	if status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
@@ -94,5 +94,5 @@ func writeError(c *gin.Context, err error) {
 	c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{Code: de.Code, Message: msg, Fields: de.Fields}})
 }
 
-// errNotFoundRoute is the answer for a path no route serves.
-var errNotFoundRoute = domain.Errorf(domain.ENOTFOUND, "Không tìm thấy địa chỉ này.", "No such page or endpoint.")
+// ErrNotFoundRoute is the answer for a path no route serves.
+var ErrNotFoundRoute = domain.Errorf(domain.ENOTFOUND, "Không tìm thấy địa chỉ này.", "No such page or endpoint.")

@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"strconv"
@@ -18,7 +18,7 @@ const (
 	lookupBurst     = 30
 )
 
-func newLimiters(on bool) (intake, lookup *ratelimit.Limiter) {
+func NewLimiters(on bool) (intake, lookup *ratelimit.Limiter) {
 	if !on {
 		return ratelimit.New(rate.Inf, 1), ratelimit.New(rate.Inf, 1)
 	}
@@ -26,15 +26,15 @@ func newLimiters(on bool) (intake, lookup *ratelimit.Limiter) {
 		ratelimit.New(rate.Limit(lookupPerMinute/60.0), lookupBurst)
 }
 
-// allow applies l to the client's address; on refusal it answers 429 with
+// Allow applies l to the client's address; on refusal it answers 429 with
 // Retry-After and returns false.
-func (s *Server) allow(c *gin.Context, l *ratelimit.Limiter) bool {
-	ok, wait := l.Allow(c.ClientIP(), s.cfg.Now())
+func (s *Core) Allow(c *gin.Context, l *ratelimit.Limiter) bool {
+	ok, wait := l.Allow(c.ClientIP(), s.Cfg.Now())
 	if ok {
 		return true
 	}
 	c.Header("Retry-After", strconv.Itoa(ratelimit.RetryAfterSeconds(wait)))
-	writeError(c, domain.Errorf(domain.ERATELIMITED, "Bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau ít phút.",
+	WriteError(c, domain.Errorf(domain.ERATELIMITED, "Bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau ít phút.",
 		"Too many requests; please try again in a few minutes."))
 	return false
 }

@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 )
 
 // ctxMetrics holds the request's *Metrics; ctxCreated the channels of the
-// tickets the request created (a handler may add them with countCreated).
+// tickets the request created (a handler may add them with CountCreated).
 const (
 	ctxMetrics = "caunoi.metrics"
 	ctxCreated = "caunoi.tickets_created"
@@ -170,20 +170,19 @@ func (d *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// metrics returns the Server's registry: Config.Metrics, shared with the
-// job runner, else a new one reading the store when it is a MetricsStore.
-func (s *Server) metrics() *Metrics {
-	if s.cfg.Metrics != nil {
-		return s.cfg.Metrics
+// Metrics returns the server's registry: Config.Metrics, shared with the
+// job runner, else a new one reading the store.
+func (s *Core) Metrics() *Metrics {
+	if s.Cfg.Metrics != nil {
+		return s.Cfg.Metrics
 	}
-	ms, _ := s.store.(MetricsStore)
-	return NewMetrics(ms, s.cfg.Now, s.log)
+	return NewMetrics(s.Store, s.Cfg.Now, s.Log)
 }
 
-// observe records each request's route, status and latency for /metrics,
-// and the tickets the handlers counted with countCreated.
-func (s *Server) observe() gin.HandlerFunc {
-	m := s.metrics()
+// Observe records each request's route, status and latency for /metrics,
+// and the tickets the handlers counted with CountCreated.
+func (s *Core) Observe() gin.HandlerFunc {
+	m := s.Metrics()
 	return func(c *gin.Context) {
 		c.Set(ctxMetrics, m)
 		start := time.Now()
@@ -205,9 +204,9 @@ func (s *Server) observe() gin.HandlerFunc {
 	}
 }
 
-// countCreated records that the request created a ticket on channel ch
+// CountCreated records that the request created a ticket on channel ch
 // (one call per ticket, after it is committed).
-func countCreated(c *gin.Context, ch domain.Channel) {
+func CountCreated(c *gin.Context, ch domain.Channel) {
 	var chs []domain.Channel
 	if v, ok := c.Get(ctxCreated); ok {
 		chs, _ = v.([]domain.Channel)
@@ -215,14 +214,14 @@ func countCreated(c *gin.Context, ch domain.Channel) {
 	c.Set(ctxCreated, append(chs, ch))
 }
 
-// metricsRoutes registers /metrics: the registry of the request's observe
+// MetricsRoutes registers /metrics: the registry of the request's observe
 // middleware, in Prometheus's text format.
-func (s *Server) metricsRoutes(r *gin.Engine) {
+func (s *Core) MetricsRoutes(r *gin.Engine) {
 	r.GET("/metrics", func(c *gin.Context) {
 		v, ok := c.Get(ctxMetrics)
 		m, _ := v.(*Metrics)
 		if !ok || m == nil {
-			writeError(c, domain.Unavailable(errors.New("metrics: the observe middleware is not installed")))
+			WriteError(c, domain.Unavailable(errors.New("metrics: the observe middleware is not installed")))
 			return
 		}
 		m.Handler().ServeHTTP(c.Writer, c.Request)

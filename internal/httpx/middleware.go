@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"crypto/rand"
@@ -22,9 +22,9 @@ const (
 // MaxBodyBytes is the largest request body the JSON API reads (API.md: 1 MiB).
 const MaxBodyBytes = 1 << 20
 
-// requestID gives each request an id (taken from a well-formed X-Request-ID,
+// RequestID gives each request an id (taken from a well-formed X-Request-ID,
 // else made), echoes it, and puts a logger carrying it in the context.
-func requestID(log *slog.Logger) gin.HandlerFunc {
+func RequestID(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id := c.GetHeader("X-Request-ID")
 		if !validRequestID(id) {
@@ -51,16 +51,16 @@ func validRequestID(s string) bool {
 	return true
 }
 
-// logFrom returns the request's logger.
-func logFrom(c *gin.Context) *slog.Logger {
+// LogFrom returns the request's logger.
+func LogFrom(c *gin.Context) *slog.Logger {
 	if l, ok := c.Get(ctxLogger); ok {
 		return l.(*slog.Logger)
 	}
 	return slog.Default()
 }
 
-// accessLog writes one line per request, after it is answered.
-func accessLog() gin.HandlerFunc {
+// AccessLog writes one line per request, after it is answered.
+func AccessLog() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
@@ -72,7 +72,7 @@ func accessLog() gin.HandlerFunc {
 		if c.Writer.Status() >= 500 {
 			level = slog.LevelError
 		}
-		logFrom(c).LogAttrs(c.Request.Context(), level, "request",
+		LogFrom(c).LogAttrs(c.Request.Context(), level, "request",
 			slog.String("method", c.Request.Method),
 			slog.String("route", route),
 			slog.Int("status", c.Writer.Status()),
@@ -83,17 +83,17 @@ func accessLog() gin.HandlerFunc {
 	}
 }
 
-// recovery turns a panic into a 500 in the error shape and logs its stack once.
-func recovery() gin.HandlerFunc {
+// Recovery turns a panic into a 500 in the error shape and logs its stack once.
+func Recovery() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
-				logFrom(c).Error("panic", slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
+				LogFrom(c).Error("panic", slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))
 				if !c.Writer.Written() {
-					writeError(c, domain.Internal(fmt.Errorf("panic: %v", p)))
+					WriteError(c, domain.Internal(fmt.Errorf("panic: %v", p)))
 				}
 				c.Abort()
 			}
@@ -102,11 +102,11 @@ func recovery() gin.HandlerFunc {
 	}
 }
 
-// limitBody caps the bytes a handler can read from the request body.
-func limitBody(n int64) gin.HandlerFunc {
+// LimitBody caps the bytes a handler can read from the request body.
+func LimitBody(n int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > n {
-			writeError(c, errTooLarge)
+			WriteError(c, ErrTooLarge)
 			return
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
@@ -114,8 +114,8 @@ func limitBody(n int64) gin.HandlerFunc {
 	}
 }
 
-// securityHeaders sets the headers every answer carries.
-func securityHeaders() gin.HandlerFunc {
+// SecurityHeaders sets the headers every answer carries.
+func SecurityHeaders() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
@@ -125,5 +125,5 @@ func securityHeaders() gin.HandlerFunc {
 	}
 }
 
-var errTooLarge = domain.Errorf(domain.ETOOLARGE, "Nội dung gửi lên quá lớn (tối đa 1 MiB).",
+var ErrTooLarge = domain.Errorf(domain.ETOOLARGE, "Nội dung gửi lên quá lớn (tối đa 1 MiB).",
 	"The request body is too large (1 MiB at most).")

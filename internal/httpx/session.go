@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"net/http"
@@ -13,29 +13,29 @@ import (
 // readable cookie holds the CSRF token that every state-changing request
 // must echo in the X-CSRF-Token header or the csrf_token form field.
 const (
-	sessionCookie = "caunoi_session"
-	csrfCookie    = "caunoi_csrf"
-	csrfHeader    = "X-CSRF-Token"
-	csrfField     = "csrf_token"
+	SessionCookie = "caunoi_session"
+	CSRFCookie    = "caunoi_csrf"
+	CSRFHeader    = "X-CSRF-Token"
+	CSRFField     = "csrf_token"
 )
 
-var errCSRF = domain.Errorf(domain.EFORBIDDEN, "Biểu mẫu đã hết hạn hoặc không hợp lệ; vui lòng tải lại trang.",
+var ErrCSRF = domain.Errorf(domain.EFORBIDDEN, "Biểu mẫu đã hết hạn hoặc không hợp lệ; vui lòng tải lại trang.",
 	"The form has expired or is not valid; please reload the page.")
 
-// checkCSRF refuses a state-changing, cookie-authenticated request whose
+// CheckCSRF refuses a state-changing, cookie-authenticated request whose
 // CSRF token does not match its cookie.
-func (s *Server) checkCSRF(c *gin.Context) bool {
+func (s *Core) CheckCSRF(c *gin.Context) bool {
 	switch c.Request.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return true
 	}
-	want, err := c.Cookie(csrfCookie)
-	got := c.GetHeader(csrfHeader)
-	if got == "" && isForm(c.Request) {
-		got = c.PostForm(csrfField)
+	want, err := c.Cookie(CSRFCookie)
+	got := c.GetHeader(CSRFHeader)
+	if got == "" && IsForm(c.Request) {
+		got = c.PostForm(CSRFField)
 	}
 	if err != nil || !auth.CheckCSRF(want, got) {
-		writeError(c, errCSRF)
+		WriteError(c, ErrCSRF)
 		return false
 	}
 	return true

@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"context"
@@ -24,7 +24,7 @@ const (
 	sessionCacheMax   = 50_000 // sessions remembered; past that the cache starts again
 )
 
-var errSessionEnded = domain.Errorf(domain.EUNAUTHORIZED, "Phiên đăng nhập đã kết thúc; vui lòng đăng nhập lại.",
+var ErrSessionEnded = domain.Errorf(domain.EUNAUTHORIZED, "Phiên đăng nhập đã kết thúc; vui lòng đăng nhập lại.",
 	"The session has ended; please sign in again.")
 
 // sessionCache remembers, per session id, whether it was open when last
@@ -39,7 +39,7 @@ type sessionEntry struct {
 	at   time.Time
 }
 
-func newSessionCache() *sessionCache { return &sessionCache{entries: map[string]sessionEntry{}} }
+func NewSessionCache() *sessionCache { return &sessionCache{entries: map[string]sessionEntry{}} }
 
 func (sc *sessionCache) get(id string, now time.Time) (open, known bool) {
 	sc.mu.Lock()
@@ -60,45 +60,45 @@ func (sc *sessionCache) put(id string, open bool, now time.Time) {
 	sc.entries[id] = sessionEntry{open: open, at: now}
 }
 
-// sessionLive returns nil when the session id is an open sign-in, the
-// unauthorized errSessionEnded when it has ended, or the store's error.
-func (s *Server) sessionLive(ctx context.Context, id string) error {
-	now := s.cfg.Now()
-	open, known := s.sessions.get(id, now)
+// SessionLive returns nil when the session id is an open sign-in, the
+// unauthorized ErrSessionEnded when it has ended, or the store's error.
+func (s *Core) SessionLive(ctx context.Context, id string) error {
+	now := s.Cfg.Now()
+	open, known := s.Sessions.get(id, now)
 	if !known {
 		var err error
-		if open, err = s.store.SessionOpen(ctx, id); err != nil {
+		if open, err = s.Store.SessionOpen(ctx, id); err != nil {
 			return err
 		}
-		s.sessions.put(id, open, now)
+		s.Sessions.put(id, open, now)
 	}
 	if !open {
-		return errSessionEnded
+		return ErrSessionEnded
 	}
 	return nil
 }
 
-// endSession revokes the session and forgets it as open here at once.
-func (s *Server) endSession(ctx context.Context, id string) error {
-	if err := s.store.RevokeSession(ctx, id); err != nil {
+// EndSession revokes the session and forgets it as open here at once.
+func (s *Core) EndSession(ctx context.Context, id string) error {
+	if err := s.Store.RevokeSession(ctx, id); err != nil {
 		return err
 	}
-	s.sessions.put(id, false, s.cfg.Now())
+	s.Sessions.put(id, false, s.Cfg.Now())
 	return nil
 }
 
-// signOutRefresh ends the session of a refresh token, at once on this
+// SignOutRefresh ends the session of a refresh token, at once on this
 // server too.
-func (s *Server) signOutRefresh(ctx context.Context, refresh string) error {
-	id, err := s.store.RevokeRefreshFamily(ctx, auth.HashRefreshToken(refresh))
+func (s *Core) SignOutRefresh(ctx context.Context, refresh string) error {
+	id, err := s.Store.RevokeRefreshFamily(ctx, auth.HashRefreshToken(refresh))
 	if err == nil && id != "" {
-		s.sessions.put(id, false, s.cfg.Now())
+		s.Sessions.put(id, false, s.Cfg.Now())
 	}
 	return err
 }
 
-// bearerToken returns the request's Authorization: Bearer token, or "".
-func bearerToken(c *gin.Context) string {
+// BearerToken returns the request's Authorization: Bearer token, or "".
+func BearerToken(c *gin.Context) string {
 	scheme, rest, ok := strings.Cut(c.GetHeader("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return ""
