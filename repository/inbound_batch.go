@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"caunoi/domain"
 )
@@ -18,37 +19,28 @@ import (
 // Group commit for inbound messages (the webhooks), as intake_batch.go does
 // for intake: concurrent StoreInbound calls are stored together, committed
 // once, and each caller is answered only after that commit, so a 200 still
-// means committed. A flush stores its batch in two steps.
-//
-// First, in one round trip (storeFirst, inbound_first.go), the usual
-// message: one that makes a new ticket (a comment, a sender's first
-// message). Under the advisory locks of the batch's senders, one statement
-// inserts the ticket of the first message of each sender when the message
-// was not taken before and the sender has no open ticket.
-//
-// Then, when messages are left (a follow-up, a redelivery, a sender's
-// later messages, one with attachments), one transaction (storeTogether):
+// means committed. A flush stores its batch in one transaction
+// (storeTogether):
 //
 //  1. takes the advisory locks of the messages' senders in one statement;
 //  2. reads in one statement, with a snapshot taken after the locks, which
 //     messages were taken before and each sender's open ticket;
-//  3. inserts in one statement (insertBatch) the new tickets: the first
+//  3. inserts in one statement (insertTickets) the new tickets: the first
 //     message of each sender who has no open ticket;
 //  4. adds each other message to its sender's ticket, in the order the
 //     messages came (joinTicket);
 //  5. commits.
 //
-// Both steps take the advisory lock of each sender (of the message itself
+// The transaction takes the advisory lock of each sender (of the message itself
 // when it has no sender, see messageLockSpace) as storeMessage does, in key
 // order, so that two flushes never wait for each other in a cycle; a
 // sender's messages are thus serialised with every other flush and single
 // store, and the statements after the locks see what their earlier
 // holders committed. A message repeated within the batch is stored once;
-// the others get its ticket as a duplicate. When a step fails on anything
-// but the connection or the deadline (a message's data, a deadlock with
-// another writer), nothing of it is committed: after the first step the
-// transaction tries the whole batch, and after the transaction each message
-// is stored alone, in a transaction of its own (storeMessage), so that an
+// the others get its ticket as a duplicate. When the transaction fails on
+// anything but the connection or the deadline (a message's data, a deadlock
+// with another writer), nothing of it is committed, and each message is
+// stored alone, in a transaction of its own (storeMessage), so that an
 // error belongs to its message and the others are stored.
 //
 // The queue is intake's (group_commit.go), but the flush runs in a
@@ -85,7 +77,6 @@ type inboundBatcher struct {
 	// beforeFlush, for tests, runs in the flush before its transaction with
 	// the number of messages taken.
 	beforeFlush func(rows int)
-	storedFirst atomic.Int64 // messages storeFirst stored, for tests
 }
 
 // inboundCall is one caller's message and, once done is closed, its answer.
@@ -170,17 +161,8 @@ func (b *inboundBatcher) flush(batch []*inboundCall) {
 		b.beforeFlush(len(batch))
 	}
 	calls := dedupeInbound(batch)
-	rest, err := b.storeFirst(ctx, calls)
-	switch {
-	case err != nil && isFatal(err):
-		rest = calls
-	case err != nil: // the transaction, with parameters, tells whose error it is
-		rest, err = calls, b.storeTogether(ctx, calls)
-	case len(rest) > 0:
-		err = b.storeTogether(ctx, rest)
-	}
-	if err != nil {
-		b.storeEachAlone(ctx, rest, err)
+	if err := b.storeTogether(ctx, calls); err != nil {
+		b.storeEachAlone(ctx, calls, err)
 	}
 	for _, c := range batch { // repeated within the batch: the first's ticket, as a redelivery
 		if f := c.follows; f != nil {
@@ -285,19 +267,11 @@ func lockArgs(calls []*inboundCall) []any {
 		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
 	})
 	keys = slices.Compact(keys)
-	var a pgArray
-	a.open()
-	for _, k := range keys {
-		a.int(int64(k[0]))
+	spaces, ks := make([]int32, len(keys)), make([]int32, len(keys))
+	for i, k := range keys {
+		spaces[i], ks[i] = k[0], k[1]
 	}
-	a.close()
-	split := len(a.b)
-	a.open()
-	for _, k := range keys {
-		a.int(int64(k[1]))
-	}
-	a.close()
-	return []any{string(a.b[:split]), string(a.b[split:])}
+	return []any{pq.Array(spaces), pq.Array(ks)}
 }
 
 // inboundStates is inboundStateQuery for many messages given as parallel
@@ -319,24 +293,13 @@ ORDER BY i.n`
 
 // readStates returns what is known of each call's message and sender.
 func readStates(ctx context.Context, stmt *sqlx.Stmt, calls []*inboundCall) ([]inboundState, error) {
-	cols := [...]func(a *pgArray, c *inboundCall){
-		func(a *pgArray, c *inboundCall) { a.text(string(c.in.Channel)) },
-		func(a *pgArray, c *inboundCall) { a.text(c.in.ExternalID) },
-		func(a *pgArray, c *inboundCall) { a.int(c.acc.UnitID) },
-		func(a *pgArray, c *inboundCall) { a.text(c.in.SenderID) },
-		func(a *pgArray, c *inboundCall) { a.time(c.now.Add(-domain.ThreadWindow)) },
+	channels, ids, senders := make([]string, len(calls)), make([]string, len(calls)), make([]string, len(calls))
+	units, since := make([]int64, len(calls)), make([]time.Time, len(calls))
+	for i, c := range calls {
+		channels[i], ids[i], units[i] = string(c.in.Channel), c.in.ExternalID, c.acc.UnitID
+		senders[i], since[i] = c.in.SenderID, c.now.Add(-domain.ThreadWindow)
 	}
-	args := make([]any, len(cols))
-	var a pgArray
-	for i, col := range cols {
-		a.b = a.b[:0]
-		a.open()
-		for _, c := range calls {
-			col(&a, c)
-		}
-		a.close()
-		args[i] = string(a.b)
-	}
+	args := []any{pq.Array(channels), pq.Array(ids), pq.Array(units), pq.Array(senders), pq.Array(since)}
 	var states []inboundState
 	if err := stmt.SelectContext(ctx, &states, args...); err != nil {
 		return nil, mapError(err, "")
@@ -418,7 +381,7 @@ func (b *inboundBatcher) createTickets(ctx context.Context, tx *sqlx.Tx, insert 
 			return fmt.Errorf("create ticket: %w", errNoTrackingCode)
 		}
 		b.s.intake().drawCodes(pending, attempt == 1)
-		inserted, err := insertRows(ctx, insert, pending)
+		inserted, err := scanInserted(insert.QueryContext(ctx, insertArgs(rowsOf(pending))...))
 		if err != nil {
 			return err
 		}
@@ -465,29 +428,6 @@ func (st *inboundStep) made(outcome domain.InboundOutcome, id int64) {
 	}
 }
 
-// insertRows runs insertBatch for the rows and returns the ids of those
-// inserted, by tracking code.
-func insertRows(ctx context.Context, insert *sqlx.Stmt, rows []*intakeCall) (map[string]int64, error) {
-	res, err := insert.QueryContext(ctx, batchArgs(rows)...)
-	if err != nil {
-		return nil, mapError(err, "")
-	}
-	defer res.Close()
-	out := make(map[string]int64, len(rows))
-	for res.Next() {
-		var id int64
-		var code string
-		if err := res.Scan(&id, &code); err != nil {
-			return nil, mapError(err, "")
-		}
-		out[code] = id
-	}
-	if err := res.Err(); err != nil {
-		return nil, mapError(err, "")
-	}
-	return out, nil
-}
-
 // joinThreads adds the joining messages to their sender's ticket, in order.
 // When that ticket was closed meanwhile the message makes a new ticket,
 // which the sender's next messages join.
@@ -518,7 +458,7 @@ func (b *inboundBatcher) joinThreads(ctx context.Context, tx *sqlx.Tx, steps []i
 // lookup, the locks, the states), so that a broken query fails at start-up
 // rather than at the first message. It returns the database's error.
 func (s *Store) PrepareInbound(ctx context.Context) error {
-	for _, q := range []string{accountByExternal, lockInbound, newTicketsInsert, inboundStates} {
+	for _, q := range []string{accountByExternal, lockInbound, inboundStates} {
 		if _, err := s.inbound.prepared(ctx, q); err != nil {
 			return err
 		}
@@ -542,4 +482,10 @@ func (b *inboundBatcher) prepared(ctx context.Context, query string) (*sqlx.Stmt
 	}
 	b.stmts[query] = stmt
 	return stmt, nil
+}
+
+// threadKey is the identity of a message's sender within the unit and the
+// channel (the advisory lock's key is a hash of it).
+func threadKey(c *inboundCall) string {
+	return strconv.FormatInt(c.acc.UnitID, 10) + "\x00" + string(c.in.Channel) + "\x00" + c.in.SenderID
 }

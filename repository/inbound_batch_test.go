@@ -198,9 +198,6 @@ func TestInboundConcurrentMessagesShareOneFlush(t *testing.T) {
 	if sizes := g.flushSizes(); len(sizes) != 2 || sizes[0] != 1 || sizes[1] != 20 {
 		t.Fatalf("flushes of %v messages, want [1 20]", sizes)
 	}
-	if n := repository.InboundStoredFirst(e.store); n != 21 {
-		t.Fatalf("%d messages stored in one round trip, want all 21", n)
-	}
 	if n := e.count(`SELECT count(*) FROM tickets t WHERE channel = 'facebook_message' AND channel_account_id = $1
 		AND (SELECT array_agg(type ORDER BY id) FROM ticket_events WHERE ticket_id = t.id) = ARRAY['created', 'routed']`,
 		e.acc.ID); n != 21 {
@@ -256,9 +253,6 @@ func TestInboundRedeliveryWithinAndAcrossFlushes(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM ticket_events`); n != 6 {
 		t.Fatalf("%d events, want the 6 first events of 3 tickets", n)
-	}
-	if n := repository.InboundStoredFirst(e.store); n != 3 {
-		t.Fatalf("%d messages stored in one round trip, want the 3 new ones", n)
 	}
 	// And once more after all that.
 	again, err := e.store.StoreInbound(ctx, e.acc, y)
@@ -328,11 +322,6 @@ func TestInboundSenderMessagesThreadWithinAFlush(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM tickets`); n != 3 {
 		t.Fatalf("%d tickets, want 3", n)
-	}
-	// In one round trip: the open ticket, the held message and the new
-	// sender's first; the follow-ups in the transaction.
-	if n := repository.InboundStoredFirst(e.store); n != 3 {
-		t.Fatalf("%d messages stored in one round trip, want 3", n)
 	}
 	// A follow-up delivered again, alone, is a duplicate of its event, even
 	// once its ticket is closed (when it would no longer join it).
@@ -417,8 +406,8 @@ func TestInboundCrossedSendersInConcurrentFlushes(t *testing.T) {
 }
 
 // A message the database refuses fails alone: the others of its flush are
-// stored, once each, whether the refusal comes in the first round trip (a
-// message id that is not UTF-8) or in the transaction (an attachment with a
+// stored, once each, whether the refusal is of the ticket (a message id
+// that is not UTF-8) or of what is stored with it (an attachment with a
 // NUL).
 func TestInboundBadMessageFailsAloneInItsFlush(t *testing.T) {
 	t.Parallel()
@@ -670,72 +659,10 @@ func TestInboundAccountLookupIsCached(t *testing.T) {
 	}
 }
 
-// The first step's statements are prepared on each connection when first
-// used there, and again when gone (one of them or both).
-func TestInboundFirstStepPreparesItsStatements(t *testing.T) {
-	t.Parallel()
-	e := newInboundEnv(t)
-	e.db.SetMaxOpenConns(1) // the store and the test share one connection
-	ctx := context.Background()
-	prepared := func() int {
-		return e.count(`SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'caunoi_inbound_%'`)
-	}
-	if n := prepared(); n != 0 {
-		t.Fatalf("%d prepared before any message", n)
-	}
-	for i, drop := range []string{"", "DEALLOCATE caunoi_inbound_first", "DEALLOCATE ALL"} {
-		if drop != "" {
-			if _, err := e.db.Exec(drop); err != nil {
-				t.Fatal(err)
-			}
-		}
-		res, err := e.store.StoreInbound(ctx, e.acc, message(fmt.Sprintf("s-%d", i), fmt.Sprintf("m-%d", i), "Tin nhắn"))
-		if err != nil || res.Outcome != domain.InboundCreated {
-			t.Fatalf("after %q: %+v %v", drop, res, err)
-		}
-		if n := prepared(); n != 2 {
-			t.Fatalf("after %q: %d statements prepared, want 2", drop, n)
-		}
-	}
-	if n := repository.InboundStoredFirst(e.store); n != 3 {
-		t.Fatalf("%d messages stored by the first step, want 3", n)
-	}
-}
-
-// The first step's insert runs with its generic plan from its first
-// message on, on a connection whose other queries are still planned as
-// PostgreSQL chooses: left to choose, it planned the insert for every flush.
-func TestInboundFirstStepUsesItsGenericPlan(t *testing.T) {
-	t.Parallel()
-	e := newInboundEnv(t)
-	e.db.SetMaxOpenConns(1) // the store and the test share one connection
-	ctx := context.Background()
-	const n = 8 // more than the 5 custom plans PostgreSQL makes before it may choose
-	for i := range n {
-		res, err := e.store.StoreInbound(ctx, e.acc, message(fmt.Sprintf("s-%d", i), fmt.Sprintf("m-%d", i), "Tin nhắn"))
-		if err != nil || res.Outcome != domain.InboundCreated {
-			t.Fatalf("message %d: %+v %v", i, res, err)
-		}
-	}
-	var plans struct{ Generic, Custom int }
-	if err := e.db.Get(&plans, `SELECT generic_plans AS generic, custom_plans AS custom
-		FROM pg_prepared_statements WHERE name = 'caunoi_inbound_first'`); err != nil {
-		t.Fatal(err)
-	}
-	if plans.Generic != n || plans.Custom != 0 {
-		t.Fatalf("the insert ran %d times with its generic plan and %d with a custom one; want %d and 0",
-			plans.Generic, plans.Custom, n)
-	}
-	var mode string
-	if err := e.db.Get(&mode, `SHOW plan_cache_mode`); err != nil || mode != "auto" {
-		t.Fatalf("the connection's plan_cache_mode after the flushes: %q %v, want auto", mode, err)
-	}
-}
-
-// The first step reads after it holds the senders' locks: a message of a
+// A flush reads after it holds the senders' locks: a message of a
 // sender whose earlier message another server is storing, not committed
 // yet, waits for that commit and then joins the ticket it made.
-func TestInboundFirstStepReadsAfterTheLocks(t *testing.T) {
+func TestInboundFlushReadsAfterTheLocks(t *testing.T) {
 	t.Parallel()
 	e := newInboundEnv(t)
 	ctx := context.Background()

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"caunoi/domain"
 )
@@ -58,7 +58,7 @@ type intakeBatcher struct {
 	q  groupCommit[*intakeCall]
 
 	prepMu sync.Mutex
-	stmt   *sqlx.Stmt // insertBatch, prepared once per pool
+	stmt   *sqlx.Stmt // insertTickets, prepared once per pool
 
 	// Hooks for tests: newCode draws tracking codes; beforeFlush, when set,
 	// runs in the leader before each flush with the number of rows taken.
@@ -237,31 +237,14 @@ func (b *intakeBatcher) drawCodes(pending []*intakeCall, first bool) {
 	}
 }
 
-// insert runs the batch statement and returns the ids of the inserted rows
-// by tracking code.
+// insert runs insertTickets for the calls and returns the ids of the
+// inserted rows by tracking code.
 func (b *intakeBatcher) insert(ctx context.Context, calls []*intakeCall) (map[string]int64, error) {
 	stmt, err := b.prepared(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := stmt.QueryContext(ctx, batchArgs(calls)...)
-	if err != nil {
-		return nil, mapError(err, "")
-	}
-	defer rows.Close()
-	out := make(map[string]int64, len(calls))
-	for rows.Next() {
-		var id int64
-		var code string
-		if err := rows.Scan(&id, &code); err != nil {
-			return nil, mapError(err, "")
-		}
-		out[code] = id
-	}
-	if err := rows.Err(); err != nil {
-		return nil, mapError(err, "")
-	}
-	return out, nil
+	return scanInserted(stmt.QueryContext(ctx, insertArgs(rowsOf(calls))...))
 }
 
 // PrepareIntake prepares intake's statement now, so that a broken query
@@ -279,7 +262,7 @@ func (b *intakeBatcher) prepared(ctx context.Context) (*sqlx.Stmt, error) {
 	if b.stmt != nil {
 		return b.stmt, nil
 	}
-	stmt, err := b.db.PreparexContext(ctx, insertBatch)
+	stmt, err := b.db.PreparexContext(ctx, insertTickets)
 	if err != nil {
 		return nil, fmt.Errorf("prepare intake: %w", mapError(err, ""))
 	}
@@ -304,22 +287,14 @@ func externalKey(channel domain.Channel, externalID string) string {
 // existingTickets reads the tickets already made for the calls' external
 // messages, by external key.
 func existingTickets(ctx context.Context, q sqlx.QueryerContext, calls []*intakeCall) (map[string]domain.Created, error) {
-	var a pgArray
-	a.open()
-	for _, c := range calls {
-		a.text(string(c.row.channel))
+	channels, ids := make([]string, len(calls)), make([]string, len(calls))
+	for i, c := range calls {
+		channels[i], ids[i] = string(c.row.channel), *c.row.externalID
 	}
-	a.close()
-	split := len(a.b)
-	a.open()
-	for _, c := range calls {
-		a.text(*c.row.externalID)
-	}
-	a.close()
 	var rows []existingRow
 	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+existingColumns+`
 		FROM tickets WHERE (channel, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-		string(a.b[:split]), string(a.b[split:]))
+		pq.Array(channels), pq.Array(ids))
 	if err != nil {
 		return nil, fmt.Errorf("create ticket: %w", mapError(err, ""))
 	}
@@ -328,193 +303,4 @@ func existingTickets(ctx context.Context, q sqlx.QueryerContext, calls []*intake
 		out[externalKey(domain.Channel(r.Channel), r.ExternalID)] = r.created()
 	}
 	return out, nil
-}
-
-// insertBatch writes the tickets given as parallel arrays (one element per
-// ticket) and their 'created' and 'routed' events, in one statement. A row
-// that conflicts on any unique key (a redelivered external message, a
-// tracking code taken) is skipped; the statement returns the inserted rows.
-const insertBatch = `
-WITH i AS (
-	SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[],
-		$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-		$14::float8[], $15::float8[], $16::text[], $17::boolean[], $18::bigint[], $19::text[], $20::text[],
-		$21::date[], $22::timestamptz[], $23::text[], $24::timestamptz[], $25::timestamptz[], $26::bigint[],
-		$27::jsonb[], $28::jsonb[])
-	AS i (tracking_code, unit_id, department_id, category_id, kind, channel, title, body, citizen_name,
-		citizen_phone, citizen_email, citizen_external_id, address, lat, lng, village, public,
-		channel_account_id, external_id, thread_id, reception_day, created_at, deadline_unit, due_at,
-		accept_due_at, actor_id, created_data, routed_data)
-), t AS (
-	INSERT INTO tickets (tracking_code, unit_id, department_id, category_id, kind, channel, title, body,
-		citizen_name, citizen_phone, citizen_email, citizen_external_id, address, lat, lng, village, public,
-		channel_account_id, external_id, thread_id, reception_day, created_at, updated_at, last_citizen_at,
-		deadline_unit, due_at, accept_due_at)
-	SELECT tracking_code, unit_id, department_id, category_id, kind, channel, title, body,
-		citizen_name, citizen_phone, citizen_email, citizen_external_id, address, lat, lng, village, public,
-		channel_account_id, external_id, thread_id, reception_day, created_at, created_at, created_at,
-		deadline_unit, due_at, accept_due_at
-	FROM i
-	ON CONFLICT DO NOTHING
-	RETURNING id, tracking_code, created_at
-), e AS (
-	INSERT INTO ticket_events (ticket_id, type, actor_id, body, public, data, created_at)
-	SELECT t.id, 'created', i.actor_id, '', false, i.created_data, t.created_at
-	FROM t JOIN i ON i.tracking_code = t.tracking_code
-	UNION ALL
-	SELECT t.id, 'routed', NULL, '', false, i.routed_data, t.created_at
-	FROM t JOIN i ON i.tracking_code = t.tracking_code
-)
-SELECT id, tracking_code FROM t`
-
-// batchColumns writes one row's element of each array parameter of
-// insertBatch, in parameter order.
-var batchColumns = [...]func(a *pgArray, r *intakeRow){
-	func(a *pgArray, r *intakeRow) { a.text(r.code) },
-	func(a *pgArray, r *intakeRow) { a.int(r.unitID) },
-	func(a *pgArray, r *intakeRow) { a.intPtr(r.departmentID) },
-	func(a *pgArray, r *intakeRow) { a.intPtr(r.categoryID) },
-	func(a *pgArray, r *intakeRow) { a.text(r.kind) },
-	func(a *pgArray, r *intakeRow) { a.text(string(r.channel)) },
-	func(a *pgArray, r *intakeRow) { a.text(r.in.Title) },
-	func(a *pgArray, r *intakeRow) { a.text(r.in.Body) },
-	func(a *pgArray, r *intakeRow) { a.text(r.in.Citizen.Name) },
-	func(a *pgArray, r *intakeRow) { a.text(r.in.Citizen.Phone) },
-	func(a *pgArray, r *intakeRow) { a.text(r.in.Citizen.Email) },
-	func(a *pgArray, r *intakeRow) { a.text(r.in.Citizen.ExternalID) },
-	func(a *pgArray, r *intakeRow) { a.text(r.in.Location.Address) },
-	func(a *pgArray, r *intakeRow) { a.floatPtr(r.in.Location.Lat) },
-	func(a *pgArray, r *intakeRow) { a.floatPtr(r.in.Location.Lng) },
-	func(a *pgArray, r *intakeRow) { a.text(r.in.Location.Village) },
-	func(a *pgArray, r *intakeRow) { a.bool(r.in.Public) },
-	func(a *pgArray, r *intakeRow) { a.intPtr(r.channelAccountID) },
-	func(a *pgArray, r *intakeRow) { a.textPtr(r.externalID) },
-	func(a *pgArray, r *intakeRow) { a.text(r.threadID) },
-	func(a *pgArray, r *intakeRow) { a.datePtr(r.receptionDay) },
-	func(a *pgArray, r *intakeRow) { a.time(r.at) },
-	func(a *pgArray, r *intakeRow) { a.text(r.deadlineUnit) },
-	func(a *pgArray, r *intakeRow) { a.time(r.due) },
-	func(a *pgArray, r *intakeRow) { a.time(r.accept) },
-	func(a *pgArray, r *intakeRow) { a.intPtr(r.actorID) },
-	func(a *pgArray, r *intakeRow) { a.bytes(r.createdData) },
-	func(a *pgArray, r *intakeRow) { a.bytes(r.routedData) },
-}
-
-// batchArgs lays the calls' rows out as the array parameters of
-// insertBatch: array literals written into one buffer, passed as text
-// (strings, not []byte, which lib/pq would send as binary under
-// binary_parameters=yes).
-func batchArgs(calls []*intakeCall) []any {
-	size := 0
-	for _, c := range calls {
-		size += 512 + len(c.row.in.Title) + len(c.row.in.Body) + len(c.row.routedData)
-	}
-	a := pgArray{b: make([]byte, 0, size)}
-	var bounds [len(batchColumns) + 1]int
-	for i, col := range batchColumns {
-		bounds[i] = len(a.b)
-		a.open()
-		for _, c := range calls {
-			col(&a, &c.row)
-		}
-		a.close()
-	}
-	bounds[len(batchColumns)] = len(a.b)
-	all := string(a.b)
-	args := make([]any, len(batchColumns))
-	for i := range args {
-		args[i] = all[bounds[i]:bounds[i+1]]
-	}
-	return args
-}
-
-// pgArray writes PostgreSQL array literals ({"a",NULL,"b"}) into one
-// buffer, element by element; the statement casts each to its column's
-// array type.
-type pgArray struct {
-	b     []byte
-	first bool
-}
-
-// open starts an array.
-func (a *pgArray) open() { a.b, a.first = append(a.b, '{'), true }
-
-// close ends the array.
-func (a *pgArray) close() { a.b = append(a.b, '}') }
-
-func (a *pgArray) sep() {
-	if !a.first {
-		a.b = append(a.b, ',')
-	}
-	a.first = false
-}
-
-func (a *pgArray) null() { a.sep(); a.b = append(a.b, "NULL"...) }
-
-func (a *pgArray) text(s string) {
-	a.sep()
-	a.b = append(a.b, '"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' || s[i] == '\\' {
-			a.b = append(a.b, '\\')
-		}
-		a.b = append(a.b, s[i])
-	}
-	a.b = append(a.b, '"')
-}
-
-func (a *pgArray) bytes(s []byte) { a.text(string(s)) }
-
-func (a *pgArray) textPtr(s *string) {
-	if s == nil {
-		a.null()
-		return
-	}
-	a.text(*s)
-}
-
-func (a *pgArray) int(n int64) { a.sep(); a.b = strconv.AppendInt(a.b, n, 10) }
-
-func (a *pgArray) intPtr(n *int64) {
-	if n == nil {
-		a.null()
-		return
-	}
-	a.int(*n)
-}
-
-func (a *pgArray) floatPtr(f *float64) {
-	if f == nil {
-		a.null()
-		return
-	}
-	a.sep()
-	a.b = strconv.AppendFloat(a.b, *f, 'g', -1, 64)
-}
-
-func (a *pgArray) bool(v bool) {
-	a.sep()
-	if v {
-		a.b = append(a.b, 't')
-	} else {
-		a.b = append(a.b, 'f')
-	}
-}
-
-// time writes t with its offset, to the microsecond PostgreSQL keeps.
-func (a *pgArray) time(t time.Time) {
-	a.sep()
-	a.b = append(a.b, '"')
-	a.b = t.AppendFormat(a.b, "2006-01-02T15:04:05.999999Z07:00")
-	a.b = append(a.b, '"')
-}
-
-// datePtr writes the date of t as written in its location.
-func (a *pgArray) datePtr(t *time.Time) {
-	if t == nil {
-		a.null()
-		return
-	}
-	a.sep()
-	a.b = t.AppendFormat(a.b, "2006-01-02")
 }

@@ -2,11 +2,15 @@ package repository
 
 import (
 	"context"
+	"database/sql"
+	_ "embed" // the statements of queries/
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"caunoi/domain"
 )
@@ -49,29 +53,12 @@ func route(cat *domain.Catalog, in domain.FeedbackInput, channel domain.Channel,
 	return r
 }
 
-// insertTicket is one statement: the ticket and its first two timeline
-// events, so intake is one round trip and a 201 means all three committed.
-// A row that conflicts on any unique key (a redelivered external message, a
-// tracking code taken) inserts nothing and returns no row; the caller tells
-// which. Intake outside a transaction goes through insertBatch instead
-// (intake_batch.go); this one serves the callers that hold a transaction.
-const insertTicket = `
-WITH t AS (
-	INSERT INTO tickets (tracking_code, unit_id, department_id, category_id, kind, channel, title, body,
-		citizen_name, citizen_phone, citizen_email, citizen_external_id, address, lat, lng, village, public,
-		channel_account_id, external_id, thread_id, reception_day, created_at, updated_at, last_citizen_at,
-		deadline_unit, due_at, accept_due_at, identity_restricted, identity_sealed)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-		$22, $22, $22, $23, $24, $25, $29, $30)
-	ON CONFLICT DO NOTHING
-	RETURNING id, created_at
-), e AS (
-	INSERT INTO ticket_events (ticket_id, type, actor_id, body, public, data, created_at)
-	SELECT id, 'created', $26::bigint, '', false, $27::jsonb, created_at FROM t
-	UNION ALL
-	SELECT id, 'routed', NULL::bigint, '', false, $28::jsonb, created_at FROM t
-)
-SELECT id FROM t`
+// insertTickets is the one statement that stores new tickets
+// (queries/insert_tickets.sql); insertArgs lays its rows out as its
+// parameters and scanInserted reads its answer.
+//
+//go:embed queries/insert_tickets.sql
+var insertTickets string
 
 // intakeRow is a routed ticket ready to store: its columns, its first
 // events' data, and the answer but for the id and the tracking code.
@@ -87,6 +74,8 @@ type intakeRow struct {
 	at, due, accept                   time.Time
 	createdData, routedData           []byte
 	code                              string // drawn when stored
+	restricted                        bool   // a denunciation's: its identity sealed
+	sealed                            []byte // the sealed identity (restricted only)
 	created                           domain.Created
 }
 
@@ -172,32 +161,26 @@ func createTicket(ctx context.Context, q sqlx.ExtContext, b Sealer, cat *domain.
 	c := row.created
 	restricted := domain.Kind(row.kind) == domain.KindDenunciation
 	for attempt := 1; ; attempt++ {
-		code := domain.NewTrackingCode()
-		var id int64
-		in := row.in
-		var sealed []byte
+		r := row
+		r.code, r.restricted = domain.NewTrackingCode(), restricted
 		if restricted {
 			var err error
-			sealed, err = sealIdentity(b, code, identity{Name: in.Citizen.Name, Phone: in.Citizen.Phone,
+			in := r.in
+			r.sealed, err = sealIdentity(b, r.code, identity{Name: in.Citizen.Name, Phone: in.Citizen.Phone,
 				Email: in.Citizen.Email, Address: in.Location.Address})
 			if err != nil {
 				return domain.Created{}, err
 			}
 			in.Citizen.Name, in.Citizen.Phone, in.Citizen.Email, in.Location.Address = "", "", "", ""
+			r.in = in
 		}
-		err := sqlx.GetContext(ctx, q, &id, insertTicket,
-			code, row.unitID, row.departmentID, row.categoryID, row.kind, string(row.channel), in.Title, in.Body,
-			in.Citizen.Name, in.Citizen.Phone, in.Citizen.Email, in.Citizen.ExternalID, in.Location.Address,
-			in.Location.Lat, in.Location.Lng, in.Location.Village, in.Public,
-			row.channelAccountID, row.externalID, row.threadID, row.receptionDay, row.at,
-			row.deadlineUnit, row.due, row.accept,
-			row.actorID, row.createdData, row.routedData, restricted, sealed)
-		if err == nil {
-			c.ID, c.TrackingCode = id, code
+		ids, err := scanInserted(q.QueryContext(ctx, insertTickets, insertArgs([]*intakeRow{&r})...))
+		if err != nil {
+			return domain.Created{}, fmt.Errorf("create ticket: %w", err)
+		}
+		if id, ok := ids[r.code]; ok {
+			c.ID, c.TrackingCode = id, r.code
 			break
-		}
-		if !isNoRows(err) {
-			return domain.Created{}, fmt.Errorf("create ticket: %w", mapError(err, ""))
 		}
 		if row.externalID != nil {
 			// The external message was taken before: answer with its ticket.
@@ -290,4 +273,77 @@ func idOf(d *domain.Department) *int64 {
 		return nil
 	}
 	return &d.ID
+}
+
+// insertArgs lays rows out as insertTickets' thirty array parameters, one
+// element per row, in the statement's order.
+func insertArgs(rows []*intakeRow) []any {
+	n := len(rows)
+	var (
+		code, kind, channel, title, body = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		name, phone, email, sender, addr = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		village, thread, deadlineUnit    = make([]string, n), make([]string, n), make([]string, n)
+		createdData, routedData          = make([]string, n), make([]string, n)
+		unit                             = make([]int64, n)
+		dept, cat, account, actor        = make([]*int64, n), make([]*int64, n), make([]*int64, n), make([]*int64, n)
+		lat, lng                         = make([]*float64, n), make([]*float64, n)
+		public, restricted               = make([]bool, n), make([]bool, n)
+		externalID, receptionDay, sealed = make([]*string, n), make([]*string, n), make([]*string, n)
+		at, due, accept                  = make([]time.Time, n), make([]time.Time, n), make([]time.Time, n)
+	)
+	for i, r := range rows {
+		in := &r.in
+		code[i], kind[i], channel[i], title[i], body[i] = r.code, r.kind, string(r.channel), in.Title, in.Body
+		name[i], phone[i], email[i], sender[i] = in.Citizen.Name, in.Citizen.Phone, in.Citizen.Email, in.Citizen.ExternalID
+		addr[i], village[i], thread[i], deadlineUnit[i] = in.Location.Address, in.Location.Village, r.threadID, r.deadlineUnit
+		createdData[i], routedData[i] = string(r.createdData), string(r.routedData)
+		unit[i], dept[i], cat[i], account[i], actor[i] = r.unitID, r.departmentID, r.categoryID, r.channelAccountID, r.actorID
+		lat[i], lng[i], public[i], restricted[i] = in.Location.Lat, in.Location.Lng, in.Public, r.restricted
+		externalID[i], at[i], due[i], accept[i] = r.externalID, r.at, r.due, r.accept
+		if r.receptionDay != nil {
+			day := r.receptionDay.Format("2006-01-02") // the date as written in its location
+			receptionDay[i] = &day
+		}
+		if r.sealed != nil {
+			hexed := `\x` + hex.EncodeToString(r.sealed) // bytea's hex input
+			sealed[i] = &hexed
+		}
+	}
+	return []any{pq.Array(code), pq.Array(unit), pq.Array(dept), pq.Array(cat), pq.Array(kind), pq.Array(channel),
+		pq.Array(title), pq.Array(body), pq.Array(name), pq.Array(phone), pq.Array(email), pq.Array(sender),
+		pq.Array(addr), pq.Array(lat), pq.Array(lng), pq.Array(village), pq.Array(public), pq.Array(account),
+		pq.Array(externalID), pq.Array(thread), pq.Array(receptionDay), pq.Array(at), pq.Array(deadlineUnit),
+		pq.Array(due), pq.Array(accept), pq.Array(actor), pq.Array(createdData), pq.Array(routedData),
+		pq.Array(restricted), pq.Array(sealed)}
+}
+
+// scanInserted reads insertTickets' answer: the ids of the inserted rows by
+// tracking code. It returns the query's error, mapped.
+func scanInserted(rows *sql.Rows, err error) (map[string]int64, error) {
+	if err != nil {
+		return nil, mapError(err, "")
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var code string
+		if err := rows.Scan(&id, &code); err != nil {
+			return nil, mapError(err, "")
+		}
+		out[code] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err, "")
+	}
+	return out, nil
+}
+
+// rowsOf returns the calls' rows.
+func rowsOf(calls []*intakeCall) []*intakeRow {
+	rows := make([]*intakeRow, len(calls))
+	for i, c := range calls {
+		rows[i] = &c.row
+	}
+	return rows
 }
