@@ -381,3 +381,18 @@ func (s *Server) staffIntake(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"id": created.ID, "tracking_code": out.TrackingCode, "status": out.Status,
 		"kind": out.Kind, "category": out.Category, "department": out.Department, "due_at": out.DueAt, "url": out.URL})
 }
+
+// writeItems answers 200 with {"items":[…]} (an empty list, never null)
+// and, when withCursor, the page's "next_cursor" (a string, or null on the
+// last page).
+func (s *Server) writeItems(c *gin.Context, items []domain.TicketItem, withCursor bool, next *domain.Cursor) {
+	out := make([]ticketItem, len(items))
+	for i, t := range items {
+		out[i] = s.item(t)
+	}
+	body := gin.H{"items": out}
+	if withCursor {
+		body["next_cursor"] = httpx.EncodeCursor(next)
+	}
+	c.JSON(http.StatusOK, body)
+}

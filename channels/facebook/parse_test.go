@@ -2,7 +2,6 @@ package facebook
 
 import (
 	"errors"
-	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -253,11 +252,6 @@ func FuzzFacebookParse(f *testing.F) {
 	f.Add([]byte(`{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","comment_id":"1_2","verb":"add"}}],"changes":[{"value":{"item":"comment","verb":"add"}}]}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		items, err := ParseItems(body)
-		// The one-pass reading and the careful one agree.
-		careful, cerr := parseCareful(body)
-		if fmt.Sprint(err) != fmt.Sprint(cerr) || !reflect.DeepEqual(items, careful) {
-			t.Fatalf("ParseItems = %+v, %v; parseCareful = %+v, %v", items, err, careful, cerr)
-		}
 		if err != nil {
 			if !errors.Is(err, channels.ErrMalformed) || items != nil {
 				t.Fatalf("error %v with %d items", err, len(items))
@@ -277,23 +271,16 @@ func FuzzFacebookParse(f *testing.F) {
 }
 
 // BenchmarkParseItems reads a delivery of one feed comment, as the
-// webhook gets them, in one pass and the careful way.
+// webhook gets them.
 //
 //	go test ./channels/facebook/ -run '^$' -bench ParseItems -benchmem
 func BenchmarkParseItems(b *testing.B) {
 	body := feed(commentJSON("add", "6520627320000", "1735706090",
 		"Đèn đường trước nhà số 45 Lê Lợi bị hỏng 3 ngày nay, buổi tối rất tối và nguy hiểm cho người đi đường."))
-	for _, c := range []struct {
-		name  string
-		parse func([]byte) ([]Item, error)
-	}{{"one-pass", ParseItems}, {"careful", parseCareful}} {
-		b.Run(c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if items, err := c.parse(body); err != nil || len(items) != 1 {
-					b.Fatal(items, err)
-				}
-			}
-		})
+	b.ReportAllocs()
+	for b.Loop() {
+		if items, err := ParseItems(body); err != nil || len(items) != 1 {
+			b.Fatal(items, err)
+		}
 	}
 }
