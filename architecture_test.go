@@ -26,7 +26,7 @@ var floors = map[string]int{
 	"auth": 1, "secretbox": 1, "ratelimit": 1, "notify": 1, "channels": 1, "reports": 1, "web": 1,
 	"repository": 1,
 
-	"jobs": 2, "internal/httpx": 2,
+	"jobs": 2, "internal/httpx": 2, "internal/synthetic": 2,
 
 	"api": 3, "ui": 3, "open311": 3, "webhook": 3, "demo": 3,
 

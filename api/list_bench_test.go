@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 
+	"caunoi/internal/synthetic"
+
 	"caunoi/demo"
 	"caunoi/internal/apitest"
 	"caunoi/repository"
@@ -26,7 +28,7 @@ func BenchmarkListTickets(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := store.LoadSynthetic(ctx, repository.SyntheticSpec{N: 20000, Days: 120, Now: apitest.Start,
+	if _, err := synthetic.Load(ctx, store, synthetic.Spec{N: 20000, Days: 120, Now: apitest.Start,
 		Units: ids, Messages: demo.SyntheticMessages(), Seed: 7}); err != nil {
 		b.Fatal(err)
 	}

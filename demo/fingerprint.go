@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"caunoi/internal/synthetic"
 	"caunoi/repository"
 )
 
@@ -15,8 +16,8 @@ import (
 var sources embed.FS
 
 // Fingerprint is a hash of the demo's data and seeding code (this
-// package's files) and of the repository's seeding code: it changes
-// whenever what SeedReference writes may.
+// package's files), of the repository's seeding code and of the synthetic
+// generator: it changes whenever what SeedReference writes may.
 func Fingerprint() string {
 	h := sha256.New()
 	names, _ := fs.Glob(sources, "*.go") // cannot fail: the pattern is valid
@@ -29,6 +30,7 @@ func Fingerprint() string {
 		h.Write(b)
 	}
 	h.Write([]byte(repository.SeedFingerprint()))
+	h.Write([]byte(synthetic.Fingerprint()))
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 

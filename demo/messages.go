@@ -1,6 +1,6 @@
 package demo
 
-import "caunoi/repository"
+import "caunoi/internal/synthetic"
 
 // Message is a citizen's message: a title (may be empty, as on Facebook
 // and Zalo) and a body.
@@ -60,10 +60,10 @@ func SampleMessages() []Message {
 }
 
 // SyntheticMessages returns SampleMessages as the synthetic loader takes them.
-func SyntheticMessages() []repository.SyntheticMessage {
-	var out []repository.SyntheticMessage
+func SyntheticMessages() []synthetic.Message {
+	var out []synthetic.Message
 	for _, m := range SampleMessages() {
-		out = append(out, repository.SyntheticMessage{Title: m.Title, Body: m.Body})
+		out = append(out, synthetic.Message{Title: m.Title, Body: m.Body})
 	}
 	return out
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
-	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -19,28 +19,37 @@ import (
 // Group commit for inbound messages (the webhooks), as intake_batch.go does
 // for intake: concurrent StoreInbound calls are stored together, committed
 // once, and each caller is answered only after that commit, so a 200 still
-// means committed. A flush stores its batch in one transaction
-// (storeTogether):
+// means committed. A flush stores its batch in two steps.
+//
+// First, in one round trip (storeFirst, inbound_first.go), the usual
+// message: one that makes a new ticket (a comment, a sender's first
+// message). Under the advisory locks of the batch's senders, one statement
+// inserts the ticket of the first message of each sender when the message
+// was not taken before and the sender has no open ticket.
+//
+// Then, when messages are left (a follow-up, a redelivery, a sender's
+// later messages, one with attachments), one transaction (storeTogether):
 //
 //  1. takes the advisory locks of the messages' senders in one statement;
 //  2. reads in one statement, with a snapshot taken after the locks, which
 //     messages were taken before and each sender's open ticket;
-//  3. inserts in one statement (insertTickets) the new tickets: the first
+//  3. inserts in one statement (insert_tickets) the new tickets: the first
 //     message of each sender who has no open ticket;
 //  4. adds each other message to its sender's ticket, in the order the
 //     messages came (joinTicket);
 //  5. commits.
 //
-// The transaction takes the advisory lock of each sender (of the message itself
+// Both steps take the advisory lock of each sender (of the message itself
 // when it has no sender, see messageLockSpace) as storeMessage does, in key
 // order, so that two flushes never wait for each other in a cycle; a
 // sender's messages are thus serialised with every other flush and single
 // store, and the statements after the locks see what their earlier
 // holders committed. A message repeated within the batch is stored once;
-// the others get its ticket as a duplicate. When the transaction fails on
-// anything but the connection or the deadline (a message's data, a deadlock
-// with another writer), nothing of it is committed, and each message is
-// stored alone, in a transaction of its own (storeMessage), so that an
+// the others get its ticket as a duplicate. When a step fails on anything
+// but the connection or the deadline (a message's data, a deadlock with
+// another writer), nothing of it is committed: after the first step the
+// transaction tries the whole batch, and after the transaction each message
+// is stored alone, in a transaction of its own (storeMessage), so that an
 // error belongs to its message and the others are stored.
 //
 // The queue is intake's (group_commit.go), but the flush runs in a
@@ -73,6 +82,8 @@ type inboundBatcher struct {
 	stmts  map[string]*sqlx.Stmt // the webhooks' statements, prepared once per pool, by query
 
 	accounts *accountCache // the accounts deliveries name
+
+	storedFirst atomic.Int64 // messages storeFirst stored, for tests
 
 	// beforeFlush, for tests, runs in the flush before its transaction with
 	// the number of messages taken.
@@ -161,8 +172,17 @@ func (b *inboundBatcher) flush(batch []*inboundCall) {
 		b.beforeFlush(len(batch))
 	}
 	calls := dedupeInbound(batch)
-	if err := b.storeTogether(ctx, calls); err != nil {
-		b.storeEachAlone(ctx, calls, err)
+	rest, err := b.storeFirst(ctx, calls)
+	switch {
+	case err != nil && isFatal(err):
+		rest = calls
+	case err != nil: // the transaction tells whose error it is
+		rest, err = calls, b.storeTogether(ctx, calls)
+	case len(rest) > 0:
+		err = b.storeTogether(ctx, rest)
+	}
+	if err != nil {
+		b.storeEachAlone(ctx, rest, err)
 	}
 	for _, c := range batch { // repeated within the batch: the first's ticket, as a redelivery
 		if f := c.follows; f != nil {
@@ -458,7 +478,7 @@ func (b *inboundBatcher) joinThreads(ctx context.Context, tx *sqlx.Tx, steps []i
 // lookup, the locks, the states), so that a broken query fails at start-up
 // rather than at the first message. It returns the database's error.
 func (s *Store) PrepareInbound(ctx context.Context) error {
-	for _, q := range []string{accountByExternal, lockInbound, inboundStates} {
+	for _, q := range []string{accountByExternal, lockInbound, inboundFirst, inboundStates} {
 		if _, err := s.inbound.prepared(ctx, q); err != nil {
 			return err
 		}
@@ -482,10 +502,4 @@ func (b *inboundBatcher) prepared(ctx context.Context, query string) (*sqlx.Stmt
 	}
 	b.stmts[query] = stmt
 	return stmt, nil
-}
-
-// threadKey is the identity of a message's sender within the unit and the
-// channel (the advisory lock's key is a hash of it).
-func threadKey(c *inboundCall) string {
-	return strconv.FormatInt(c.acc.UnitID, 10) + "\x00" + string(c.in.Channel) + "\x00" + c.in.SenderID
 }

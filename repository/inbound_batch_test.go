@@ -198,6 +198,9 @@ func TestInboundConcurrentMessagesShareOneFlush(t *testing.T) {
 	if sizes := g.flushSizes(); len(sizes) != 2 || sizes[0] != 1 || sizes[1] != 20 {
 		t.Fatalf("flushes of %v messages, want [1 20]", sizes)
 	}
+	if n := repository.InboundStoredFirst(e.store); n != 21 {
+		t.Fatalf("%d messages stored in one round trip, want all 21", n)
+	}
 	if n := e.count(`SELECT count(*) FROM tickets t WHERE channel = 'facebook_message' AND channel_account_id = $1
 		AND (SELECT array_agg(type ORDER BY id) FROM ticket_events WHERE ticket_id = t.id) = ARRAY['created', 'routed']`,
 		e.acc.ID); n != 21 {
@@ -253,6 +256,9 @@ func TestInboundRedeliveryWithinAndAcrossFlushes(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM ticket_events`); n != 6 {
 		t.Fatalf("%d events, want the 6 first events of 3 tickets", n)
+	}
+	if n := repository.InboundStoredFirst(e.store); n != 3 {
+		t.Fatalf("%d messages stored in one round trip, want the 3 new ones", n)
 	}
 	// And once more after all that.
 	again, err := e.store.StoreInbound(ctx, e.acc, y)
@@ -322,6 +328,11 @@ func TestInboundSenderMessagesThreadWithinAFlush(t *testing.T) {
 	}
 	if n := e.count(`SELECT count(*) FROM tickets`); n != 3 {
 		t.Fatalf("%d tickets, want 3", n)
+	}
+	// In one round trip: the open ticket, the held message and the new
+	// sender's first; the follow-ups in the transaction.
+	if n := repository.InboundStoredFirst(e.store); n != 3 {
+		t.Fatalf("%d messages stored in one round trip, want 3", n)
 	}
 	// A follow-up delivered again, alone, is a duplicate of its event, even
 	// once its ticket is closed (when it would no longer join it).
@@ -406,8 +417,8 @@ func TestInboundCrossedSendersInConcurrentFlushes(t *testing.T) {
 }
 
 // A message the database refuses fails alone: the others of its flush are
-// stored, once each, whether the refusal is of the ticket (a message id
-// that is not UTF-8) or of what is stored with it (an attachment with a
+// stored, once each, whether the refusal comes in the first round trip (a
+// message id that is not UTF-8) or in the transaction (an attachment with a
 // NUL).
 func TestInboundBadMessageFailsAloneInItsFlush(t *testing.T) {
 	t.Parallel()
@@ -659,10 +670,42 @@ func TestInboundAccountLookupIsCached(t *testing.T) {
 	}
 }
 
-// A flush reads after it holds the senders' locks: a message of a
+// The first step's functions run with generic plans (planning the insert
+// for every flush cost more than running it), and that setting is theirs:
+// the connection's other queries are still planned as PostgreSQL chooses.
+func TestInboundFirstStepUsesItsGenericPlan(t *testing.T) {
+	t.Parallel()
+	e := newInboundEnv(t)
+	e.db.SetMaxOpenConns(1) // the store and the test share one connection
+	ctx := context.Background()
+	for i := range 8 {
+		res, err := e.store.StoreInbound(ctx, e.acc, message(fmt.Sprintf("s-%d", i), fmt.Sprintf("m-%d", i), "Tin nhắn"))
+		if err != nil || res.Outcome != domain.InboundCreated {
+			t.Fatalf("message %d: %+v %v", i, res, err)
+		}
+	}
+	if n := repository.InboundStoredFirst(e.store); n != 8 {
+		t.Fatalf("%d messages stored by the first step, want 8", n)
+	}
+	var settings []string
+	if err := e.db.Select(&settings, `SELECT proname || ' ' || array_to_string(proconfig, ',') FROM pg_proc
+		WHERE proname IN ('insert_tickets', 'inbound_first') ORDER BY proname`); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"inbound_first plan_cache_mode=force_generic_plan", "insert_tickets plan_cache_mode=force_generic_plan"}
+	if fmt.Sprint(settings) != fmt.Sprint(want) {
+		t.Fatalf("the functions' settings: %q, want %q", settings, want)
+	}
+	var mode string
+	if err := e.db.Get(&mode, `SHOW plan_cache_mode`); err != nil || mode != "auto" {
+		t.Fatalf("the connection's plan_cache_mode after the flushes: %q %v, want auto", mode, err)
+	}
+}
+
+// The first step reads after it holds the senders' locks: a message of a
 // sender whose earlier message another server is storing, not committed
 // yet, waits for that commit and then joins the ticket it made.
-func TestInboundFlushReadsAfterTheLocks(t *testing.T) {
+func TestInboundFirstStepReadsAfterTheLocks(t *testing.T) {
 	t.Parallel()
 	e := newInboundEnv(t)
 	ctx := context.Background()

@@ -30,6 +30,10 @@ func InboundQueued(s *Store) int {
 	return s.inbound.q.live()
 }
 
+// InboundStoredFirst returns how many messages the flushes' first insert
+// (one statement for the usual new tickets) stored.
+func InboundStoredFirst(s *Store) int { return int(s.inbound.storedFirst.Load()) }
+
 // ExpireInboundAccounts makes every cached channel account too old to use.
 func ExpireInboundAccounts(s *Store) {
 	c := s.inbound.accounts

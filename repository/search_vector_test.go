@@ -4,22 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jmoiron/sqlx"
-
 	"caunoi/domain"
+	"caunoi/internal/pgtest"
 )
-
-// staleVectors counts the tickets whose folded words are not those of
-// their title and body.
-func staleVectors(t *testing.T, db *sqlx.DB) int {
-	t.Helper()
-	var n int
-	if err := db.Get(&n, `SELECT count(*) FROM tickets
-		WHERE search_vector IS DISTINCT FROM ticket_search_vector(title, body)`); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
 
 // Migration 0004 turned the generated search_vector into a column kept by
 // triggers: intake still gets it computed, an update of the title or the
@@ -53,21 +40,21 @@ func TestSearchVectorFollowsTitleAndBody(t *testing.T) {
 	if err := db.Get(&empty, "SELECT search_vector IS NULL OR search_vector = ''::tsvector FROM tickets WHERE id = $1", c.ID); err != nil {
 		t.Fatal(err)
 	}
-	if empty || staleVectors(t, db) != 0 || found("den duong thon dong") != 1 {
-		t.Fatalf("after intake: empty vector %v, %d stale, search finds %d", empty, staleVectors(t, db), found("den duong thon dong"))
+	if empty || pgtest.StaleVectors(t, db) != 0 || found("den duong thon dong") != 1 {
+		t.Fatalf("after intake: empty vector %v, %d stale, search finds %d", empty, pgtest.StaleVectors(t, db), found("den duong thon dong"))
 	}
 
 	db.MustExec("UPDATE tickets SET body = 'Cống thoát nước ở xóm Chùa bị tắc.' WHERE id = $1", c.ID)
-	if staleVectors(t, db) != 0 || found("thon dong") != 0 || found("cong thoat nuoc xom chua") != 1 {
+	if pgtest.StaleVectors(t, db) != 0 || found("thon dong") != 0 || found("cong thoat nuoc xom chua") != 1 {
 		t.Errorf("after a new body: %d stale, old words found %d, new words found %d",
-			staleVectors(t, db), found("thon dong"), found("cong thoat nuoc xom chua"))
+			pgtest.StaleVectors(t, db), found("thon dong"), found("cong thoat nuoc xom chua"))
 	}
 	db.MustExec("UPDATE tickets SET title = 'Cây đổ' WHERE id = $1", c.ID)
-	if staleVectors(t, db) != 0 || found("cay do") != 1 {
-		t.Errorf("after a new title: %d stale, found %d", staleVectors(t, db), found("cay do"))
+	if pgtest.StaleVectors(t, db) != 0 || found("cay do") != 1 {
+		t.Errorf("after a new title: %d stale, found %d", pgtest.StaleVectors(t, db), found("cay do"))
 	}
 	db.MustExec("UPDATE tickets SET search_vector = 'sai:1' WHERE id = $1", c.ID)
-	if staleVectors(t, db) != 0 || found("sai") != 0 {
-		t.Errorf("a vector written by hand stayed: %d stale", staleVectors(t, db))
+	if pgtest.StaleVectors(t, db) != 0 || found("sai") != 0 {
+		t.Errorf("a vector written by hand stayed: %d stale", pgtest.StaleVectors(t, db))
 	}
 }

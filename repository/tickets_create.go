@@ -3,10 +3,11 @@ package repository
 import (
 	"context"
 	"database/sql"
-	_ "embed" // the statements of queries/
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -53,12 +54,26 @@ func route(cat *domain.Catalog, in domain.FeedbackInput, channel domain.Channel,
 	return r
 }
 
-// insertTickets is the one statement that stores new tickets
-// (queries/insert_tickets.sql); insertArgs lays its rows out as its
-// parameters and scanInserted reads its answer.
-//
-//go:embed queries/insert_tickets.sql
-var insertTickets string
+// insertTickets calls the one statement that stores new tickets, the
+// function insert_tickets of migrations/0007_insert_tickets.sql;
+// insertArgs lays its rows out as its parameters and scanInserted reads
+// its answer. It is prepared at start-up (Store.PrepareIntake).
+var insertTickets = "SELECT id, tracking_code FROM insert_tickets(" + params(1, insertParams) + ", false, NULL)"
+
+// insertParams is how many arrays insertArgs makes.
+const insertParams = 30
+
+// params returns "$from, …, $(from+n-1)".
+func params(from, n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(from+i))
+	}
+	return b.String()
+}
 
 // intakeRow is a routed ticket ready to store: its columns, its first
 // events' data, and the answer but for the id and the tracking code.
@@ -275,8 +290,8 @@ func idOf(d *domain.Department) *int64 {
 	return &d.ID
 }
 
-// insertArgs lays rows out as insertTickets' thirty array parameters, one
-// element per row, in the statement's order.
+// insertArgs lays rows out as insert_tickets' thirty array parameters, one
+// element per row, in the function's order.
 func insertArgs(rows []*intakeRow) []any {
 	n := len(rows)
 	var (
@@ -317,7 +332,7 @@ func insertArgs(rows []*intakeRow) []any {
 		pq.Array(restricted), pq.Array(sealed)}
 }
 
-// scanInserted reads insertTickets' answer: the ids of the inserted rows by
+// scanInserted reads insert_tickets' answer: the ids of the inserted rows by
 // tracking code. It returns the query's error, mapped.
 func scanInserted(rows *sql.Rows, err error) (map[string]int64, error) {
 	if err != nil {

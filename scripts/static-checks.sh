@@ -42,7 +42,7 @@ echo "static-checks: staticcheck ./... (.staticcheck.conf)"
 #       advisory lock keys (jobs/lock.go, repository/inbound.go) and shard
 #       indexes (ratelimit), glyph tables (reports/fonts.go), an ASCII rune
 #       guarded by utf8.RuneSelf (domain/text.go), generated demo and
-#       synthetic data (demo/, repository/synthetic.go).
+#       synthetic data (demo/, internal/synthetic/).
 #  G404 where randomness is not a secret: back-off jitter (jobs/outbox.go),
 #       demo and synthetic data. Tokens, nonces and codes use crypto/rand.
 #  G407 secretbox: the nonce is read from crypto/rand into the output buffer;
@@ -66,7 +66,7 @@ echo "static-checks: staticcheck ./... (.staticcheck.conf)"
 #       any output file; test fixtures read files under testdata/.
 rules="cmd/caunoi-bench/.*:*"
 rules+=";jobs/lock\.go:G115;repository/inbound\.go:G115;ratelimit/ratelimit\.go:G115;reports/fonts\.go:G115"
-rules+=";domain/text\.go:G115;demo/.*:G115,G404;repository/synthetic\.go:G115,G404;jobs/outbox\.go:G404"
+rules+=";domain/text\.go:G115;demo/.*:G115,G404;internal/synthetic/.*:G115,G404;jobs/outbox\.go:G404"
 rules+=";secretbox/secretbox\.go:G407,G101;channels/internal/sendhttp/sendhttp\.go:G704"
 rules+=";repository/apikeys\.go:G101;internal/apitest/.*:G101,G204;internal/httpx/intake\.go:G120;domain/errors\.go:G101;cmd/caunoi/apikey\.go:G101"
 rules+=";ui/render\.go:G124;cmd/caunoi/channel\.go:G304;cmd/caunoi/report\.go:G302"

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"caunoi/internal/synthetic"
+
 	"caunoi/demo"
 	"caunoi/domain"
 	"caunoi/repository"
@@ -33,7 +35,7 @@ func seedSynthetic(ctx context.Context, store *repository.Store, n int, unit str
 	if err != nil {
 		return fmt.Errorf("seed --synthetic: %w", err)
 	}
-	res, err := store.LoadSynthetic(ctx, repository.SyntheticSpec{N: n, Days: days, Now: now, Units: ids,
+	res, err := synthetic.Load(ctx, store, synthetic.Spec{N: n, Days: days, Now: now, Units: ids,
 		Messages: demo.SyntheticMessages(), Seed: uint64(now.UnixNano())})
 	if err != nil {
 		return fmt.Errorf("seed --synthetic: %w", err)

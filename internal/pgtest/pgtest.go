@@ -272,3 +272,13 @@ func MustSelect(t testing.TB, db *sqlx.DB, dest any, query string, args ...any) 
 		t.Fatalf("%s: %v", query, err)
 	}
 }
+
+// StaleVectors counts the tickets whose folded words (search_vector) are
+// not those of their title and body; a failed query fails the test.
+func StaleVectors(t testing.TB, db *sqlx.DB) int {
+	t.Helper()
+	var n int
+	MustGet(t, db, &n, `SELECT count(*) FROM tickets
+		WHERE search_vector IS DISTINCT FROM ticket_search_vector(title, body)`)
+	return n
+}

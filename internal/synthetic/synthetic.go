@@ -1,9 +1,12 @@
-package repository
+// Package synthetic makes realistic tickets in bulk for the benchmark and
+// for trying the product at a province's size: routed by each unit's
+// rules, due on its calendar, in statuses that follow their age, written
+// with repository.BulkLoad (COPY).
+package synthetic
 
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -16,33 +19,31 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
-
 	"caunoi/domain"
+	"caunoi/repository"
 )
 
-// SyntheticMessage is a citizen's message that synthetic tickets vary on.
-type SyntheticMessage struct {
+// Message is a citizen's message that synthetic tickets vary on.
+type Message struct {
 	Title string
 	Body  string
 }
 
-// SyntheticSpec says what LoadSynthetic makes: N tickets spread over the
+// Spec says what Load makes: N tickets spread over the
 // Days before Now across Units (commune-level unit ids), their text drawn
 // from Messages with variations. The same Seed makes the same tickets.
-type SyntheticSpec struct {
+type Spec struct {
 	N        int
 	Days     int
 	Now      time.Time
 	Units    []int64
-	Messages []SyntheticMessage
+	Messages []Message
 	Seed     uint64
 	Workers  int // COPY streams; 2 when 0
 }
 
-// SyntheticResult is what LoadSynthetic stored and how long it took.
-type SyntheticResult struct {
+// Result is what Load stored and how long it took.
+type Result struct {
 	Tickets  int
 	Events   int
 	Routes   int           // routing decisions computed (the rest came from the cache)
@@ -55,7 +56,7 @@ type SyntheticResult struct {
 
 // Rate returns the tickets stored per second, counting the VACUUM after the
 // load: the load leaves part of the search indexes' work to it.
-func (r SyntheticResult) Rate() float64 {
+func (r Result) Rate() float64 {
 	if r.Elapsed+r.Vacuum <= 0 {
 		return 0
 	}
@@ -66,36 +67,36 @@ func (r SyntheticResult) Rate() float64 {
 // COPY of their events) carries.
 const syntheticChunk = 10000
 
-// LoadSynthetic stores spec.N realistic tickets and their timelines with
+// Load stores spec.N realistic tickets and their timelines with
 // COPY: routed by each unit's routing table, due on its calendar, in
 // statuses that follow their age. Ticket ids are taken from the sequence in
 // one block and follow creation time. Each COPY stream is one transaction;
 // they commit together only when every stream succeeded, so a failure
 // leaves nothing behind. It returns an invalid_input error for a bad spec.
-func (s *Store) LoadSynthetic(ctx context.Context, spec SyntheticSpec) (SyntheticResult, error) {
+func Load(ctx context.Context, store *repository.Store, spec Spec) (Result, error) {
 	start := time.Now()
 	if spec.N <= 0 || spec.Days <= 0 || len(spec.Units) == 0 || len(spec.Messages) == 0 {
-		return SyntheticResult{}, domain.Invalid("Tham số sinh dữ liệu không hợp lệ.",
+		return Result{}, domain.Invalid("Tham số sinh dữ liệu không hợp lệ.",
 			"Synthetic data needs N > 0, days > 0, units and messages.", nil)
 	}
 	if spec.Now.IsZero() {
-		spec.Now = s.now()
+		spec.Now = time.Now()
 	}
 	if spec.Workers <= 0 {
 		spec.Workers = 2
 	}
-	plan, err := s.synPlan(ctx, spec)
+	plan, err := newPlan(ctx, store, spec)
 	if err != nil {
-		return SyntheticResult{}, err
+		return Result{}, err
 	}
-	first, err := reserveTicketIDs(ctx, s.db, spec.N)
+	first, err := store.ReserveTicketIDs(ctx, spec.N)
 	if err != nil {
-		return SyntheticResult{}, err
+		return Result{}, err
 	}
 	plan.firstID = first
-	res, err := plan.load(ctx, s.db)
+	res, err := plan.load(ctx, store)
 	if err != nil {
-		return SyntheticResult{}, err
+		return Result{}, err
 	}
 	res.FirstID, res.LastID = first, first+int64(spec.N)-1
 	res.Elapsed = time.Since(start)
@@ -106,32 +107,11 @@ func (s *Store) LoadSynthetic(ctx context.Context, spec SyntheticSpec) (Syntheti
 	// entries merged (synPendingList). Timed apart from the load; Rate
 	// counts both.
 	vstart := time.Now()
-	if _, err := s.db.ExecContext(ctx, "VACUUM (ANALYZE) tickets, ticket_events"); err != nil {
-		return res, fmt.Errorf("vacuum after the load: %w", mapError(err, ""))
+	if err := store.VacuumTickets(ctx); err != nil {
+		return res, fmt.Errorf("vacuum after the load: %w", err)
 	}
 	res.Vacuum = time.Since(vstart)
 	return res, nil
-}
-
-// reserveTicketIDs takes n consecutive ids from the tickets' sequence and
-// returns the first. The table lock keeps other writers from drawing an id
-// between nextval and setval; it lasts only this short transaction.
-func reserveTicketIDs(ctx context.Context, db *sqlx.DB, n int) (int64, error) {
-	var first int64
-	err := inTx(ctx, db, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, "LOCK TABLE tickets IN SHARE ROW EXCLUSIVE MODE"); err != nil {
-			return mapError(err, "")
-		}
-		if err := tx.GetContext(ctx, &first, "SELECT nextval(pg_get_serial_sequence('tickets', 'id'))"); err != nil {
-			return mapError(err, "")
-		}
-		if _, err := tx.ExecContext(ctx, "SELECT setval(pg_get_serial_sequence('tickets', 'id'), $1)",
-			first+int64(n)-1); err != nil {
-			return mapError(err, "")
-		}
-		return nil
-	})
-	return first, err
 }
 
 // synUnit is a unit tickets go to, with what generating them needs.
@@ -179,7 +159,7 @@ type synText struct {
 }
 
 type synPlanT struct {
-	spec     SyntheticSpec
+	spec     Spec
 	units    []*synUnit
 	cumUnit  []float64 // cumulative unit weights
 	hours    []time.Time
@@ -190,13 +170,13 @@ type synPlanT struct {
 	replies  map[string]string
 }
 
-func (s *Store) synPlan(ctx context.Context, spec SyntheticSpec) (*synPlanT, error) {
+func newPlan(ctx context.Context, store *repository.Store, spec Spec) (*synPlanT, error) {
 	p := &synPlanT{spec: spec, nowTrunc: spec.Now.Truncate(time.Microsecond)}
 	rng := rand.New(rand.NewPCG(spec.Seed, 0x5eed))
 	groups := map[string]*routeGroup{}
 	total := 0.0
 	for i, id := range spec.Units {
-		cat, err := s.Catalog(ctx, id)
+		cat, err := store.Catalog(ctx, id)
 		if err != nil {
 			return nil, fmt.Errorf("synthetic: unit %d: %w", id, err)
 		}
@@ -229,7 +209,7 @@ func (s *Store) synPlan(ctx context.Context, spec SyntheticSpec) (*synPlanT, err
 		p.cumUnit = append(p.cumUnit, total)
 	}
 	p.hourProfile()
-	if err := p.loadTexts(ctx, s.db); err != nil {
+	if err := p.loadTexts(ctx, store); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -253,7 +233,7 @@ func textIndex(mi, pi, si int, noTitle, ward bool) int {
 // fold each one's words once, with the function the tickets' triggers use,
 // so the COPY carries the vector (the same value, computed per distinct
 // text rather than per ticket).
-func (p *synPlanT) loadTexts(ctx context.Context, db *sqlx.DB) error {
+func (p *synPlanT) loadTexts(ctx context.Context, store *repository.Store) error {
 	msgs := p.spec.Messages
 	p.texts = make([]synText, textIndex(len(msgs), 0, 0, false, false))
 	titles, bodies := make([]string, len(p.texts)), make([]string, len(p.texts))
@@ -278,14 +258,9 @@ func (p *synPlanT) loadTexts(ctx context.Context, db *sqlx.DB) error {
 			}
 		}
 	}
-	var vectors []string
-	if err := db.SelectContext(ctx, &vectors, `SELECT ticket_search_vector(x.title, x.body)::text
-		FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(title, body, n) ORDER BY x.n`,
-		pq.Array(titles), pq.Array(bodies)); err != nil {
-		return fmt.Errorf("synthetic: fold the texts: %w", mapError(err, ""))
-	}
-	if len(vectors) != len(p.texts) {
-		return fmt.Errorf("synthetic: %d vectors for %d texts", len(vectors), len(p.texts))
+	vectors, err := store.SearchVectors(ctx, titles, bodies)
+	if err != nil {
+		return fmt.Errorf("synthetic: fold the texts: %w", err)
 	}
 	for i, v := range vectors {
 		p.texts[i].vector = copyEscape(v)
@@ -360,37 +335,15 @@ var dayWeights = [7]float64{0.55, 1.05, 1.0, 1.0, 1.0, 0.95, 0.7} // Sunday firs
 const synPendingList = "64MB"
 
 // load runs the COPY streams and commits them together.
-func (p *synPlanT) load(ctx context.Context, db *sqlx.DB) (SyntheticResult, error) {
+func (p *synPlanT) load(ctx context.Context, store *repository.Store) (Result, error) {
 	chunks := (p.spec.N + syntheticChunk - 1) / syntheticChunk
 	workers := min(p.spec.Workers, chunks)
-	conns := make([]*sql.Conn, workers)
-	txs := make([]*sql.Tx, workers)
-	defer func() {
-		for i, tx := range txs {
-			if tx != nil {
-				tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-			}
-			if conns[i] != nil {
-				conns[i].Close()
-			}
-		}
-	}()
-	for i := range txs {
-		conn, err := db.Conn(ctx)
-		if err != nil {
-			return SyntheticResult{}, mapError(err, "")
-		}
-		conns[i] = conn
-		tx, err := conn.BeginTx(ctx, nil)
-		if err != nil {
-			return SyntheticResult{}, mapError(err, "")
-		}
-		txs[i] = tx
-		if _, err := tx.ExecContext(ctx, "SET LOCAL gin_pending_list_limit = '"+synPendingList+"'"); err != nil {
-			return SyntheticResult{}, mapError(err, "")
-		}
+	bl, err := store.BeginBulkLoad(ctx, workers, synPendingList)
+	if err != nil {
+		return Result{}, err
 	}
-	results := make([]SyntheticResult, workers)
+	defer bl.Close()
+	results := make([]Result, workers)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	wctx, cancel := context.WithCancel(ctx)
@@ -402,7 +355,7 @@ func (p *synPlanT) load(ctx context.Context, db *sqlx.DB) (SyntheticResult, erro
 			gen := p.newGen(uint64(w))
 			for c := w; c < chunks; c += workers {
 				lo, hi := c*syntheticChunk, min((c+1)*syntheticChunk, p.spec.N)
-				if err := gen.copyChunk(wctx, conns[w], lo, hi); err != nil {
+				if err := gen.copyChunk(wctx, bl, w, lo, hi); err != nil {
 					errs[w] = err
 					cancel()
 					return
@@ -413,14 +366,12 @@ func (p *synPlanT) load(ctx context.Context, db *sqlx.DB) (SyntheticResult, erro
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return SyntheticResult{}, fmt.Errorf("synthetic: %w", err)
+		return Result{}, fmt.Errorf("synthetic: %w", err)
 	}
-	for _, tx := range txs {
-		if err := tx.Commit(); err != nil {
-			return SyntheticResult{}, fmt.Errorf("synthetic: commit: %w", mapError(err, ""))
-		}
+	if err := bl.Commit(); err != nil {
+		return Result{}, fmt.Errorf("synthetic: commit: %w", err)
 	}
-	out := SyntheticResult{Statuses: map[domain.Status]int{}}
+	out := Result{Statuses: map[domain.Status]int{}}
 	for _, r := range results {
 		out.Tickets += r.Tickets
 		out.Events += r.Events
@@ -447,7 +398,7 @@ type synGen struct {
 	tickets  []byte // COPY text of tickets not yet sent
 	events   []byte // COPY text of the chunk's events
 	nEvents  int
-	res      SyntheticResult
+	res      Result
 }
 
 // synRoute is a group's route resolved to one unit's ids.
@@ -467,7 +418,7 @@ type dueKey struct {
 func (p *synPlanT) newGen(w uint64) *synGen {
 	return &synGen{p: p, rng: rand.New(rand.NewPCG(p.spec.Seed+w*7919, 0xca7)),
 		resolved: map[uint64]*synRoute{}, due: map[dueKey]time.Time{},
-		res: SyntheticResult{Statuses: map[domain.Status]int{}}}
+		res: Result{Statuses: map[domain.Status]int{}}}
 }
 
 var ticketCopyColumns = []string{"id", "tracking_code", "unit_id", "department_id", "category_id", "kind",
@@ -479,44 +430,39 @@ var ticketCopyColumns = []string{"id", "tracking_code", "unit_id", "department_i
 
 var eventCopyColumns = []string{"ticket_id", "type", "body", "public", "data", "created_at"}
 
-var (
-	ticketCopy = copyIn("tickets", ticketCopyColumns)
-	eventCopy  = copyIn("ticket_events", eventCopyColumns)
-)
-
-// copyChunk copies tickets [lo, hi) and then their events, in conn's
-// transaction.
-func (g *synGen) copyChunk(ctx context.Context, conn *sql.Conn, lo, hi int) error {
+// copyChunk copies tickets [lo, hi) and then their events, on stream w
+// of bl.
+func (g *synGen) copyChunk(ctx context.Context, bl *repository.BulkLoad, w, lo, hi int) error {
 	g.events, g.nEvents = g.events[:0], 0
 	var err error
-	g.tickets, err = rawCopy(ctx, conn, ticketCopy, g.tickets, func(s *copyStream) error {
+	g.tickets, err = bl.Copy(ctx, w, "tickets", ticketCopyColumns, g.tickets, func(s *repository.CopyStream) error {
 		for i := lo; i < hi; i++ {
-			s.buf = g.ticket(s.buf, i)
-			if err := s.flush(); err != nil {
+			s.Buf = g.ticket(s.Buf, i)
+			if err := s.Flush(); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("copy tickets: %w", mapError(err, ""))
+		return fmt.Errorf("copy tickets: %w", err)
 	}
-	_, err = rawCopy(ctx, conn, eventCopy, nil, func(s *copyStream) error {
+	_, err = bl.Copy(ctx, w, "ticket_events", eventCopyColumns, nil, func(s *repository.CopyStream) error {
 		for rest := g.events; len(rest) > 0; {
 			n := len(rest)
-			if n > copyPiece {
-				n = copyPiece + bytes.IndexByte(rest[copyPiece:], '\n') + 1
+			if n > repository.CopyPiece {
+				n = repository.CopyPiece + bytes.IndexByte(rest[repository.CopyPiece:], '\n') + 1
 			}
-			s.buf = append(s.buf[:0], rest[:n]...)
+			s.Buf = append(s.Buf[:0], rest[:n]...)
 			rest = rest[n:]
-			if err := s.send(); err != nil {
+			if err := s.Send(); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("copy events: %w", mapError(err, ""))
+		return fmt.Errorf("copy events: %w", err)
 	}
 	g.res.Tickets += hi - lo
 	g.res.Events += g.nEvents
@@ -1055,13 +1001,4 @@ func mix64(x uint64) uint64 {
 	x ^= x >> 27
 	x *= 0x94d049bb133111eb
 	return x ^ x>>31
-}
-
-// copyIn returns the COPY … FROM STDIN statement lib/pq streams rows into.
-func copyIn(table string, columns []string) string {
-	cols := make([]string, len(columns))
-	for i, c := range columns {
-		cols[i] = pq.QuoteIdentifier(c)
-	}
-	return "COPY " + pq.QuoteIdentifier(table) + " (" + strings.Join(cols, ", ") + ") FROM STDIN"
 }

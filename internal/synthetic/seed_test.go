@@ -1,19 +1,20 @@
-package repository_test
+package synthetic_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
+	"caunoi/internal/synthetic"
+
 	"caunoi/demo"
-	"caunoi/repository"
 )
 
 // syntheticDigest loads spec into a fresh copy of the demo's reference data
 // and returns digests of the tickets (every column the loader writes, and
 // the folded words) and of their events (all but the event ids, which two
 // COPY streams draw in no fixed order).
-func syntheticDigest(t *testing.T, spec repository.SyntheticSpec) (tickets, events string) {
+func syntheticDigest(t *testing.T, spec synthetic.Spec) (tickets, events string) {
 	t.Helper()
 	ctx := context.Background()
 	store, db := demoRefStore(t)
@@ -22,7 +23,7 @@ func syntheticDigest(t *testing.T, spec repository.SyntheticSpec) (tickets, even
 		t.Fatal(err)
 	}
 	spec.Units, spec.Messages = units, demo.SyntheticMessages()
-	res, err := store.LoadSynthetic(ctx, spec)
+	res, err := synthetic.Load(ctx, store, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func syntheticDigest(t *testing.T, spec repository.SyntheticSpec) (tickets, even
 // The same seed makes the same tickets and timelines, whatever the order
 // the two COPY streams commit in.
 func TestLoadSyntheticSameSeedSameTickets(t *testing.T) {
-	spec := repository.SyntheticSpec{N: 12000, Days: 90, Seed: 42,
+	spec := synthetic.Spec{N: 12000, Days: 90, Seed: 42,
 		Now: time.Date(2026, 11, 20, 3, 4, 5, 678901234, time.UTC)}
 	t1, e1 := syntheticDigest(t, spec)
 	t2, e2 := syntheticDigest(t, spec)

@@ -1,9 +1,11 @@
-package repository_test
+package synthetic_test
 
 import (
 	"context"
 	"testing"
 	"time"
+
+	"caunoi/internal/synthetic"
 
 	"github.com/jmoiron/sqlx"
 
@@ -41,7 +43,7 @@ func TestLoadSynthetic(t *testing.T) {
 	msgs := demo.SyntheticMessages()
 	now := time.Now()
 	const n, days = 25000, 120
-	res, err := store.LoadSynthetic(ctx, repository.SyntheticSpec{N: n, Days: days, Now: now, Units: ids,
+	res, err := synthetic.Load(ctx, store, synthetic.Spec{N: n, Days: days, Now: now, Units: ids,
 		Messages: msgs, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +133,7 @@ func TestLoadSynthetic(t *testing.T) {
 	// The folded words came with the COPY, computed once per distinct text:
 	// they are those the triggers would have computed, and the search finds
 	// the loaded tickets without diacritics.
-	if n := staleVectors(t, db); n != 0 {
+	if n := pgtest.StaleVectors(t, db); n != 0 {
 		t.Errorf("%d tickets whose search_vector is not ticket_search_vector(title, body)", n)
 	}
 	var lit int
@@ -157,7 +159,7 @@ func TestLoadSynthetic(t *testing.T) {
 
 func TestLoadSyntheticRefusesBadSpec(t *testing.T) {
 	store := repository.NewStore(pgtest.New(t), nil)
-	_, err := store.LoadSynthetic(context.Background(), repository.SyntheticSpec{N: 10, Days: 1})
+	_, err := synthetic.Load(context.Background(), store, synthetic.Spec{N: 10, Days: 1})
 	if domain.ErrorCode(err) != domain.EINVALID {
 		t.Fatalf("got %v, want invalid_input", err)
 	}
@@ -189,7 +191,7 @@ func TestLoadSyntheticFailureLeavesNothing(t *testing.T) {
 		RETURNING id`, unit, dept); err != nil {
 		t.Fatal(err)
 	}
-	_, err := store.LoadSynthetic(ctx, repository.SyntheticSpec{N: 25000, Days: 30, Units: []int64{unit},
+	_, err := synthetic.Load(ctx, store, synthetic.Spec{N: 25000, Days: 30, Units: []int64{unit},
 		Messages: demo.SyntheticMessages(), Seed: 7})
 	if err == nil {
 		t.Fatal("the load succeeded over a taken id")
