@@ -24,7 +24,7 @@ var floors = map[string]int{
 	"domain": 0,
 
 	"auth": 1, "secretbox": 1, "ratelimit": 1, "notify": 1, "channels": 1, "reports": 1, "web": 1,
-	"repository": 1,
+	"repository": 1, "internal/srchash": 1, "internal/reportoracle": 1,
 
 	"jobs": 2, "internal/httpx": 2, "internal/synthetic": 2,
 

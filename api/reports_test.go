@@ -141,12 +141,12 @@ func TestReportSummaryFigures(t *testing.T) {
 		Satisfaction: domain.Satisfaction{Count: 4, Average: 3.5}}
 	checkFigures(t, "by hand", s.Figures, byHand)
 	want := expect(start, end, now, xl)
-	checkFigures(t, "computed", s.Figures, want.fig)
-	checkBreakdown(t, "by_channel", s.ByChannel, want.by["channel"], &s.Figures)
-	checkBreakdown(t, "by_kind", s.ByKind, want.by["kind"], &s.Figures)
-	checkBreakdown(t, "by_category", s.ByCategory, want.by["category"], &s.Figures)
-	checkBreakdown(t, "by_department", s.ByDepartment, want.by["department"], &s.Figures)
-	checkBreakdown(t, "by_village", s.ByVillage, want.by["village"], nil)
+	checkFigures(t, "computed", s.Figures, want.Figures)
+	checkBreakdown(t, "by_channel", s.ByChannel, want.By["channel"], &s.Figures)
+	checkBreakdown(t, "by_kind", s.ByKind, want.By["kind"], &s.Figures)
+	checkBreakdown(t, "by_category", s.ByCategory, want.By["category"], &s.Figures)
+	checkBreakdown(t, "by_department", s.ByDepartment, want.By["department"], &s.Figures)
+	checkBreakdown(t, "by_village", s.ByVillage, want.By["village"], nil)
 	for _, d := range s.ByDepartment {
 		if d.Key == "kinh-te" && (d.Name != "Phòng Kinh tế" || d.Received != 4 || d.OnTime != 3 || d.Overdue != 2) {
 			t.Errorf("kinh-te row %+v", d)
@@ -167,7 +167,7 @@ func TestReportSummaryFigures(t *testing.T) {
 	if p == nil || p.From != "2026-09-01" || p.To != "2026-09-30" {
 		t.Fatalf("previous %+v", p)
 	}
-	checkFigures(t, "previous", *p, expect(apitest.At("09-01 00:00"), start, now, xl).fig)
+	checkFigures(t, "previous", *p, expect(apitest.At("09-01 00:00"), start, now, xl).Figures)
 	if p.Received != 2 || p.Open != 1 || p.Overdue != 1 || p.Resolved != 0 {
 		t.Errorf("previous by hand: %+v", p)
 	}
@@ -179,13 +179,13 @@ func TestReportProvinceRollUp(t *testing.T) {
 	apitest.SeedReportFixture(t, e)
 	s := getSummary(t, e, apitest.Admin, "unit=phu-tho&"+october)
 	want := expect(apitest.At("10-01 00:00"), apitest.At("11-01 00:00"), e.Clock.Now(), func(apitest.ReportTicket) bool { return true })
-	checkFigures(t, "province", s.Figures, want.fig)
+	checkFigures(t, "province", s.Figures, want.Figures)
 	if s.Received != 11 || s.Overdue != 3 {
 		t.Errorf("province by hand: %+v", s.Figures)
 	}
-	checkBreakdown(t, "by_unit", s.ByUnit, want.by["unit"], &s.Figures)
-	checkBreakdown(t, "by_department", s.ByDepartment, want.by["department"], &s.Figures)
-	checkBreakdown(t, "by_category", s.ByCategory, want.by["category"], &s.Figures)
+	checkBreakdown(t, "by_unit", s.ByUnit, want.By["unit"], &s.Figures)
+	checkBreakdown(t, "by_department", s.ByDepartment, want.By["department"], &s.Figures)
+	checkBreakdown(t, "by_category", s.ByCategory, want.By["category"], &s.Figures)
 	if len(s.ByUnit) != 4 || s.ByUnit[0].Key != "au-co" || s.ByUnit[1].Key != "xuan-lung" {
 		t.Errorf("ranking %+v", s.ByUnit)
 	}
@@ -202,7 +202,7 @@ func TestReportScope(t *testing.T) {
 	h := getSummary(t, e, apitest.HeadKinhTe, october)
 	want := expect(apitest.At("10-01 00:00"), apitest.At("11-01 00:00"), e.Clock.Now(),
 		func(x apitest.ReportTicket) bool { return x.Unit == "xuan-lung" && x.Dept == "kinh-te" })
-	checkFigures(t, "head", h.Figures, want.fig)
+	checkFigures(t, "head", h.Figures, want.Figures)
 	if h.Received != 4 || h.Department == nil || h.Department.Name != "Phòng Kinh tế" || len(h.ByDepartment) != 1 {
 		t.Errorf("head summary %+v %+v", h.Figures, h.ByDepartment)
 	}

@@ -4,10 +4,9 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"io/fs"
-	"strings"
 	"time"
 
+	"caunoi/internal/srchash"
 	"caunoi/internal/synthetic"
 	"caunoi/repository"
 )
@@ -19,19 +18,8 @@ var sources embed.FS
 // package's files), of the repository's seeding code and of the synthetic
 // generator: it changes whenever what SeedReference writes may.
 func Fingerprint() string {
-	h := sha256.New()
-	names, _ := fs.Glob(sources, "*.go") // cannot fail: the pattern is valid
-	for _, n := range names {
-		if strings.HasSuffix(n, "_test.go") {
-			continue
-		}
-		b, _ := sources.ReadFile(n) // cannot fail: embedded
-		h.Write([]byte(n))
-		h.Write(b)
-	}
-	h.Write([]byte(repository.SeedFingerprint()))
-	h.Write([]byte(synthetic.Fingerprint()))
-	return hex.EncodeToString(h.Sum(nil)[:8])
+	h := sha256.Sum256([]byte(srchash.Of(sources) + repository.SeedFingerprint() + synthetic.Fingerprint()))
+	return hex.EncodeToString(h[:8])
 }
 
 // TemplateKey is the key of a test database template that what fills with

@@ -2,7 +2,6 @@ package repository_test
 
 import (
 	"context"
-	"sort"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 
 	"caunoi/domain"
 	"caunoi/internal/pgtest"
+	"caunoi/internal/reportoracle"
 	"caunoi/repository"
 )
 
@@ -118,91 +118,18 @@ func reportFixture(t *testing.T, db *sqlx.DB) (units, depts map[string]int64) {
 	return units, depts
 }
 
-// reportWant is a period's figures and breakdowns computed in Go from the
-// fixture, the way the report defines them.
-type reportWant struct {
-	fig domain.Figures
-	by  map[string]map[string]domain.Breakdown // dimension → key → counts
-}
-
-func reportExpect(start, end, now time.Time, keep func(reportTicket) bool) reportWant {
-	cut := end
-	if now.Before(cut) {
-		cut = now
-	}
-	w := reportWant{by: map[string]map[string]domain.Breakdown{"department": {}, "unit": {}, "village": {}}}
-	var frh, rh []float64
-	var ratings []int
+// reportExpect is the oracle's figures over [start, end) at now of the
+// fixture's tickets that keep keeps.
+func reportExpect(start, end, now time.Time, keep func(reportTicket) bool) reportoracle.Want {
+	var ts []reportoracle.Ticket
 	for _, x := range reportTickets {
-		if !keep(x) {
-			continue
-		}
-		created, due, resolved := reportAt(x.created), reportAt(x.due), reportAt(x.resolve)
-		rec := !created.Before(start) && created.Before(end)
-		res := x.resolve != "" && !resolved.Before(start) && resolved.Before(end)
-		onTime := res && !resolved.After(due)
-		open := (x.status == "new" || x.status == "assigned" || x.status == "in_progress" || x.status == "waiting_citizen") &&
-			created.Before(end)
-		overdue := open && x.status != "waiting_citizen" && due.Before(cut)
-		count := func(b domain.Breakdown) domain.Breakdown {
-			for _, c := range []struct {
-				yes bool
-				n   *int
-			}{{rec, &b.Received}, {res, &b.Resolved}, {onTime, &b.OnTime}, {overdue, &b.Overdue}} {
-				if c.yes {
-					*c.n++
-				}
-			}
-			return b
-		}
-		total := count(domain.Breakdown{})
-		w.fig.Received += total.Received
-		w.fig.Resolved += total.Resolved
-		w.fig.ResolvedOnTime += total.OnTime
-		w.fig.Overdue += total.Overdue
-		if open {
-			w.fig.Open++
-		}
-		if rec && x.firstResp != "" {
-			frh = append(frh, reportAt(x.firstResp).Sub(created).Hours())
-		}
-		if res {
-			rh = append(rh, resolved.Sub(created).Hours())
-			if x.rating > 0 {
-				ratings = append(ratings, x.rating)
-			}
-		}
-		if rec || res || open {
-			for dim, key := range map[string]string{"department": x.dept, "unit": x.unit, "village": x.village} {
-				if dim != "village" || key != "" {
-					w.by[dim][key] = count(w.by[dim][key])
-				}
-			}
+		if keep(x) {
+			ts = append(ts, reportoracle.Ticket{Unit: x.unit, Dept: x.dept, Status: x.status, Village: x.village,
+				Created: reportAt(x.created), Due: reportAt(x.due), FirstResp: reportAt(x.firstResp),
+				Resolved: reportAt(x.resolve), Rating: x.rating})
 		}
 	}
-	w.fig.MedianFirstResponseHours, w.fig.MedianResolutionHours = reportMedian(frh), reportMedian(rh)
-	w.fig.Satisfaction.Count = len(ratings)
-	if len(ratings) > 0 {
-		sum := 0
-		for _, r := range ratings {
-			sum += r
-		}
-		w.fig.Satisfaction.Average = float64(sum) / float64(len(ratings))
-	}
-	return w
-}
-
-func reportMedian(v []float64) *float64 {
-	if len(v) == 0 {
-		return nil
-	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	m := s[len(s)/2]
-	if len(s)%2 == 0 {
-		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
-	}
-	return &m
+	return reportoracle.Expect(ts, start, end, now)
 }
 
 func checkReportFigures(t *testing.T, name string, got, want domain.Figures) {
@@ -227,13 +154,14 @@ func checkReportFigures(t *testing.T, name string, got, want domain.Figures) {
 
 // checkReportBreakdown compares a breakdown with the expected counts by key
 // (a department's or unit's code, a village; "" for no department).
-func checkReportBreakdown(t *testing.T, name string, rows []domain.Breakdown, want map[string]domain.Breakdown) {
+func checkReportBreakdown(t *testing.T, name string, rows []domain.Breakdown, want map[string]*domain.Breakdown) {
 	t.Helper()
 	got := map[string]domain.Breakdown{}
 	for _, r := range rows {
 		got[r.Key] = domain.Breakdown{Received: r.Received, Resolved: r.Resolved, OnTime: r.OnTime, Overdue: r.Overdue}
 	}
-	for k, w := range want {
+	for k, x := range want {
+		w := domain.Breakdown{Received: x.Received, Resolved: x.Resolved, OnTime: x.OnTime, Overdue: x.Overdue}
 		if got[k] != w {
 			t.Errorf("%s %q: %+v, want %+v", name, k, got[k], w)
 		}
@@ -282,19 +210,19 @@ func TestReportSummaryCountsEveryWayATicketEnters(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := reportExpect(start, end, now, c.keep)
-			if want.fig.Received == 0 || want.fig.Resolved == 0 || want.fig.Overdue == 0 {
-				t.Fatalf("the fixture leaves %s without tickets: %+v", c.name, want.fig)
+			if want.Figures.Received == 0 || want.Figures.Resolved == 0 || want.Figures.Overdue == 0 {
+				t.Fatalf("the fixture leaves %s without tickets: %+v", c.name, want.Figures)
 			}
-			checkReportFigures(t, "october", s.Figures, want.fig)
+			checkReportFigures(t, "october", s.Figures, want.Figures)
 			if s.Previous == nil || s.Previous.From != "2026-09-01" || s.Previous.To != "2026-09-30" {
 				t.Fatalf("previous period %+v", s.Previous)
 			}
-			checkReportFigures(t, "previous", *s.Previous, reportExpect(prevStart, start, now, c.keep).fig)
-			checkReportBreakdown(t, "by department", s.ByDepartment, want.by["department"])
+			checkReportFigures(t, "previous", *s.Previous, reportExpect(prevStart, start, now, c.keep).Figures)
+			checkReportBreakdown(t, "by department", s.ByDepartment, want.By["department"])
 			if c.name == "province" {
-				checkReportBreakdown(t, "by unit", s.ByUnit, want.by["unit"])
+				checkReportBreakdown(t, "by unit", s.ByUnit, want.By["unit"])
 			} else {
-				checkReportBreakdown(t, "by village", s.ByVillage, want.by["village"])
+				checkReportBreakdown(t, "by village", s.ByVillage, want.By["village"])
 			}
 			weekly := domain.WeekCount{}
 			for _, w := range s.Weekly {
