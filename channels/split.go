@@ -1,6 +1,7 @@
 package channels
 
 import (
+	"errors"
 	"unicode"
 	"unicode/utf8"
 )
@@ -105,4 +106,30 @@ func isBlank(s string) bool {
 		}
 	}
 	return true
+}
+
+// SendParts splits text (Split, MaxText) and sends each part with send, in
+// order, stopping at the first failure, whose *Error then records in Sent
+// how many parts went out. It returns the id send gave the first part; an
+// empty text is a permanent error of op.
+func SendParts(op, text string, send func(part string) (string, error)) (string, error) {
+	parts := Split(text, MaxText)
+	if len(parts) == 0 {
+		return "", &Error{Op: op, Permanent: true, Message: "empty text"}
+	}
+	var first string
+	for i, p := range parts {
+		id, err := send(p)
+		if err != nil {
+			var ce *Error
+			if errors.As(err, &ce) {
+				ce.Sent = i
+			}
+			return "", err
+		}
+		if i == 0 {
+			first = id
+		}
+	}
+	return first, nil
 }

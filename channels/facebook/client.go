@@ -48,7 +48,7 @@ func (c *Client) ReplyComment(ctx context.Context, pageToken, commentID, text st
 		return "", &channels.Error{Op: op, Permanent: true, Message: "no comment id"}
 	}
 	u := c.baseURL + "/" + url.PathEscape(commentID) + "/comments"
-	return sendParts(op, text, func(part string) (string, error) {
+	return channels.SendParts(op, text, func(part string) (string, error) {
 		form := url.Values{"message": {part}, "access_token": {pageToken}}
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(form.Encode()))
 		if err != nil {
@@ -79,7 +79,7 @@ func (c *Client) SendMessage(ctx context.Context, pageToken, psid, text string) 
 		return "", &channels.Error{Op: op, Permanent: true, Message: "no recipient"}
 	}
 	u := c.baseURL + "/me/messages?" + url.Values{"access_token": {pageToken}}.Encode()
-	return sendParts(op, text, func(part string) (string, error) {
+	return channels.SendParts(op, text, func(part string) (string, error) {
 		var body struct {
 			Recipient struct {
 				ID string `json:"id"`
@@ -107,30 +107,6 @@ func (c *Client) SendMessage(ctx context.Context, pageToken, psid, text string) 
 		}
 		return out.MessageID, nil
 	})
-}
-
-// sendParts splits text and sends each part with send, stopping at the first
-// failure, whose *channels.Error then records how many parts went out.
-func sendParts(op, text string, send func(part string) (string, error)) (string, error) {
-	parts := channels.Split(text, channels.MaxText)
-	if len(parts) == 0 {
-		return "", &channels.Error{Op: op, Permanent: true, Message: "empty text"}
-	}
-	var first string
-	for i, p := range parts {
-		id, err := send(p)
-		if err != nil {
-			var ce *channels.Error
-			if errors.As(err, &ce) {
-				ce.Sent = i
-			}
-			return "", err
-		}
-		if i == 0 {
-			first = id
-		}
-	}
-	return first, nil
 }
 
 // graphError is the Graph API's error body.

@@ -49,25 +49,9 @@ func (c *Client) SendText(ctx context.Context, accessToken, userID, text string)
 	if userID == "" {
 		return "", &channels.Error{Op: op, Permanent: true, Message: "no recipient"}
 	}
-	parts := channels.Split(text, channels.MaxText)
-	if len(parts) == 0 {
-		return "", &channels.Error{Op: op, Permanent: true, Message: "empty text"}
-	}
-	var first string
-	for i, p := range parts {
-		id, err := c.sendText(ctx, op, accessToken, userID, p)
-		if err != nil {
-			var ce *channels.Error
-			if errors.As(err, &ce) {
-				ce.Sent = i
-			}
-			return "", err
-		}
-		if i == 0 {
-			first = id
-		}
-	}
-	return first, nil
+	return channels.SendParts(op, text, func(part string) (string, error) {
+		return c.sendText(ctx, op, accessToken, userID, part)
+	})
 }
 
 func (c *Client) sendText(ctx context.Context, op, token, userID, text string) (string, error) {
