@@ -80,7 +80,7 @@ func (s *Server) createChannel(c *gin.Context) {
 	if !readJSON(c, &req) {
 		return
 	}
-	in := domain.ChannelAccountInput{Unit: req.Unit, Platform: domain.Platform(strings.ToLower(strings.TrimSpace(req.Platform))),
+	in := domain.ChannelAccountInput{Unit: req.Unit, Platform: s.ServedPlatform(req.Platform),
 		AccountID: strings.TrimSpace(req.AccountID), AppID: req.AppID, Name: req.Name}
 	var err error
 	if in.AccessTokenEnc, err = s.SealToken(in.Platform, in.AccountID, "access_token", req.AccessToken); err != nil {

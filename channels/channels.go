@@ -1,10 +1,3 @@
-// Package channels holds what the social channel adapters (channels/facebook,
-// channels/zalo) share: the limit and splitting of outbound texts, the error
-// type that tells an outbox worker whether a failed send is worth retrying, and
-// the sentinel errors of webhook verification and parsing.
-//
-// The adapters import only the standard library, domain and this package; the
-// webhook handlers and the outbox worker import the adapters.
 package channels
 
 import (

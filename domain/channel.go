@@ -16,8 +16,20 @@ const (
 	PlatformZalo     Platform = "zalo"
 )
 
-// Valid reports whether p is a known platform.
-func (p Platform) Valid() bool { return p == PlatformFacebook || p == PlatformZalo }
+// Valid reports whether p is a platform's name as the adapters give it
+// (2 to 32 lowercase letters, digits or '_', a letter first); which
+// platforms the program serves is its registry's (channels.Registry).
+func (p Platform) Valid() bool {
+	if len(p) < 2 || len(p) > 32 || p[0] < 'a' || p[0] > 'z' {
+		return false
+	}
+	for _, r := range p {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '_' {
+			return false
+		}
+	}
+	return true
+}
 
 // ChannelAccount is a fanpage or a Zalo OA mapped to the unit that owns its
 // feedback. The tokens are kept encrypted (package secretbox); the

@@ -49,7 +49,7 @@ func TestValidateChannelAccount(t *testing.T) {
 		}
 	}
 	bad := map[string]ChannelAccountInput{
-		"platform":   {Unit: "u", Platform: "tiktok", AccountID: "1"},
+		"platform":   {Unit: "u", Platform: "tik tok!", AccountID: "1"}, // not a name; which names are served is the registry's
 		"account_id": {Unit: "u", Platform: "facebook", AccountID: "page-1"},
 		"unit":       {Platform: "facebook", AccountID: "1"},
 		"secret_key": {Unit: "u", Platform: "zalo", AccountID: "1", AppID: "2"},
@@ -68,4 +68,16 @@ func asError(err error, de **Error) bool {
 	e, ok := err.(*Error)
 	*de = e
 	return ok
+}
+
+// A platform is a name as adapters give them; which are served is the
+// registry's, not domain's.
+func TestPlatformValidIsAName(t *testing.T) {
+	for p, want := range map[Platform]bool{"facebook": true, "zalo": true, "mailbox": true, "sms_gw2": true,
+		"": false, "a": false, "Facebook": false, "2fa": false, "tik tok": false, "x-y": false,
+		"abcdefghijklmnopqrstuvwxyz0123456": false} {
+		if got := p.Valid(); got != want {
+			t.Errorf("Platform(%q).Valid() = %v, want %v", p, got, want)
+		}
+	}
 }

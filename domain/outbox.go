@@ -29,21 +29,6 @@ const (
 	ZaloWindow      = 7 * 24 * time.Hour
 )
 
-// ReplyRoute returns the outbox kind that answers a ticket of channel ch on
-// its platform ("" for channels answered on the tracking page only) and the
-// platform's reply window (0: none).
-func ReplyRoute(ch Channel) (kind string, window time.Duration) {
-	switch ch {
-	case ChannelFacebookComment:
-		return OutboxFacebookComment, 0
-	case ChannelFacebookMessage:
-		return OutboxFacebookMessage, MessengerWindow
-	case ChannelZalo:
-		return OutboxZaloMessage, ZaloWindow
-	}
-	return "", 0
-}
-
 // OutboxMessage is a piece of work to enqueue.
 type OutboxMessage struct {
 	Kind      string    // what sends it (Outbox*); required

@@ -8,8 +8,6 @@ import (
 	"log/slog"
 
 	"caunoi/channels"
-	"caunoi/channels/facebook"
-	"caunoi/channels/zalo"
 	"caunoi/domain"
 	"caunoi/secretbox"
 )
@@ -24,8 +22,9 @@ type ChannelAccounts interface {
 	SaveReplyProgress(ctx context.Context, id int64, attempt, sent int) error
 }
 
-// ChannelSenders sends replies on Facebook (comment replies, Messenger) and
-// Zalo with each account's own access token, opened with Box.
+// ChannelSenders sends the replies of every registered platform (Channels:
+// Facebook's comment replies and Messenger, Zalo's OA messages, …) with
+// each account's own access token, opened with Box.
 //
 // A text over channels.MaxText runes is split (channels.Split) and sent part
 // by part; when a part fails, how many went out is saved in the row's
@@ -37,29 +36,24 @@ type ChannelAccounts interface {
 type ChannelSenders struct {
 	Accounts ChannelAccounts
 	Box      *secretbox.Box // nil when CAUNOI_SECRET_KEY is unset: sends fail, and are retried, until it is set
-	Facebook *facebook.Client
-	Zalo     *zalo.Client
+	Channels *channels.Registry
 	Log      *slog.Logger // slog.Default when nil
 }
 
-// Senders returns the three reply senders by outbox kind, for
-// OutboxWorker.Senders.
+// Senders returns the reply senders of every registered platform by outbox
+// kind, for OutboxWorker.Senders.
 func (cs *ChannelSenders) Senders() map[string]Sender {
-	return map[string]Sender{
-		domain.OutboxFacebookComment: SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
-			return cs.send(ctx, it, domain.PlatformFacebook, cs.Facebook.ReplyComment)
-		}),
-		domain.OutboxFacebookMessage: SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
-			return cs.send(ctx, it, domain.PlatformFacebook, cs.Facebook.SendMessage)
-		}),
-		domain.OutboxZaloMessage: SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
-			return cs.send(ctx, it, domain.PlatformZalo, cs.Zalo.SendText)
-		}),
+	out := map[string]Sender{}
+	for _, a := range cs.Channels.Adapters() {
+		platform := a.Platform()
+		for kind, fn := range a.Senders() {
+			out[kind] = SenderFunc(func(ctx context.Context, it domain.OutboxItem) error {
+				return cs.send(ctx, it, platform, fn)
+			})
+		}
 	}
+	return out
 }
-
-// sendFunc is a channel client's send: token, recipient, text.
-type sendFunc func(ctx context.Context, token, recipient, text string) (string, error)
 
 // errNoSecretKey is retried: the operator may set the key and restart.
 var errNoSecretKey = errors.New("CAUNOI_SECRET_KEY is not set: the channel's access token cannot be opened")
@@ -68,7 +62,7 @@ var errNoSecretKey = errors.New("CAUNOI_SECRET_KEY is not set: the channel's acc
 // account it names. Errors that no retry can fix (a bad payload, an unknown,
 // deactivated or tokenless account, a platform's permanent refusal) are
 // permanent.
-func (cs *ChannelSenders) send(ctx context.Context, it domain.OutboxItem, platform domain.Platform, fn sendFunc) error {
+func (cs *ChannelSenders) send(ctx context.Context, it domain.OutboxItem, platform domain.Platform, fn channels.SendFunc) error {
 	var p domain.ReplyPayload
 	if err := json.Unmarshal(it.Payload, &p); err != nil {
 		return Permanent(fmt.Errorf("reply payload: %w", err))

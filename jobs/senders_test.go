@@ -66,7 +66,8 @@ func senders(t *testing.T, url string, withKey bool) (map[string]jobs.Sender, *a
 	if withKey {
 		box, _ = secretbox.New(senderKey)
 	}
-	cs := &jobs.ChannelSenders{Accounts: accs, Box: box, Facebook: facebook.NewClient(url, nil), Zalo: zalo.NewClient(url, nil)}
+	cs := &jobs.ChannelSenders{Accounts: accs, Box: box, Channels: channels.NewRegistry(
+		facebook.NewAdapter(facebook.NewClient(url, nil), "", ""), zalo.NewAdapter(zalo.NewClient(url, nil)))}
 	return cs.Senders(), accs
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"caunoi/domain"
+
 	"github.com/jmoiron/sqlx"
 )
 
@@ -20,6 +22,28 @@ type Store struct {
 	inbound *inboundBatcher
 	// sealer seals denouncers' identities (nil: none can be stored)
 	sealer Sealer
+	// replyRoute says which outbox kind answers a ticket of a channel
+	// (nil: every reply is shown on the tracking page only)
+	replyRoute ReplyRoutes
+}
+
+// ReplyRoutes returns the outbox kind that answers a ticket of channel ch on
+// its platform ("" for none) and the platform's reply window (0: none):
+// channels.Registry.ReplyRoute.
+type ReplyRoutes func(ch domain.Channel) (kind string, window time.Duration)
+
+// WithReplyRoutes gives the store the platforms' reply routes, so that a
+// reply to a ticket from a platform is queued for sending there.
+func WithReplyRoutes(r ReplyRoutes) StoreOption {
+	return func(s *Store) { s.replyRoute = r }
+}
+
+// route returns the outbox kind and reply window of a ticket of channel ch.
+func (s *Store) route(ch domain.Channel) (string, time.Duration) {
+	if s.replyRoute == nil {
+		return "", 0
+	}
+	return s.replyRoute(ch)
 }
 
 // NewStore returns a Store over db. now is the clock (time.Now when nil).

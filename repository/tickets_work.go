@@ -23,7 +23,7 @@ func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body st
 		if !st.Open() && st != domain.StatusResolved {
 			return errTicketClosed
 		}
-		kind, window := domain.ReplyRoute(domain.Channel(w.Channel))
+		kind, window := s.route(domain.Channel(w.Channel))
 		data := map[string]any{}
 		switch {
 		case kind == "":

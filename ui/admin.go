@@ -63,7 +63,7 @@ func (p *pages) loadAdmin(c *gin.Context, section string) (*web.Page, bool) {
 		ChannelKinds: domain.Channels, Roles: []domain.Role{domain.RoleStaff, domain.RoleHead, domain.RoleLeader, domain.RoleAdmin},
 		Levels:        []domain.UnitLevel{domain.LevelCommune, domain.LevelWard, domain.LevelZone, domain.LevelProvince},
 		DeadlineUnits: []domain.DeadlineUnit{domain.WorkingDays, domain.CalendarDays, domain.WorkingHours},
-		Platforms:     []domain.Platform{domain.PlatformFacebook, domain.PlatformZalo}}
+		Platforms:     p.Platforms()}
 	unit := c.Query("unit")
 	b.Unit = unit
 	var err error

@@ -112,7 +112,7 @@ func (p *pages) adminCreateHoliday(c *gin.Context) {
 }
 
 func (p *pages) adminCreateChannel(c *gin.Context) {
-	in := domain.ChannelAccountInput{Unit: c.Query("unit"), Platform: domain.Platform(strings.ToLower(strings.TrimSpace(c.PostForm("platform")))),
+	in := domain.ChannelAccountInput{Unit: c.Query("unit"), Platform: p.ServedPlatform(c.PostForm("platform")),
 		AccountID: strings.TrimSpace(c.PostForm("account_id")), AppID: c.PostForm("app_id"), Name: c.PostForm("name")}
 	order := []string{"platform", "account_id", "name", "app_id", "access_token", "secret_key", "unit"}
 	var err error

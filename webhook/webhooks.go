@@ -3,15 +3,14 @@ package webhook
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"caunoi/channels/facebook"
-	"caunoi/channels/zalo"
+	"caunoi/channels"
 	"caunoi/domain"
 	"caunoi/internal/httpx"
 )
@@ -20,149 +19,110 @@ import (
 // many entries into one delivery).
 const MaxWebhookBytes = 4 << 20
 
-// How long a delivery may take to be stored before the webhook gives up and
-// answers 503 (the platform then delivers again): within what each platform
-// waits for its 200 (Zalo: 2 seconds).
-const (
-	facebookDeadline = 10 * time.Second
-	zaloDeadline     = 1800 * time.Millisecond
-)
-
 var (
 	errBadSignature = domain.Errorf(domain.EUNAUTHORIZED, "Chữ ký webhook không hợp lệ.", "Invalid webhook signature.")
 	errHandshake    = domain.Errorf(domain.EFORBIDDEN, "Mã xác minh webhook không đúng.", "Webhook verification failed.")
 	errMalformed    = domain.Invalid("Nội dung webhook không đúng định dạng.", "Malformed webhook payload.", nil)
 )
 
-// Routes registers /webhooks/facebook and /webhooks/zalo.
+// Routes registers /webhooks/{platform} for every registered platform: a
+// POST for its deliveries and, when it checks its webhook first
+// (channels.Handshaker), a GET for that.
 func Routes(r *gin.Engine, core *httpx.Core) {
 	s := &handler{core}
 	g := r.Group("/webhooks", httpx.LimitBody(MaxWebhookBytes))
-	g.GET("/facebook", s.facebookHandshake)
-	g.POST("/facebook", s.facebookWebhook)
-	g.POST("/zalo", s.zaloWebhook)
-}
-
-// facebookHandshake answers the subscription request: the challenge as
-// text/plain when the verify token matches, 403 otherwise.
-func (s *handler) facebookHandshake(c *gin.Context) {
-	challenge, ok := facebook.Handshake(c.Request.URL.Query(), s.Cfg.FacebookVerifyToken)
-	if !ok {
-		httpx.WriteError(c, errHandshake)
-		return
-	}
-	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(challenge))
-}
-
-// facebookWebhook handles POST /webhooks/facebook: verify the signature on
-// the raw bytes, parse, store every message of every entry, and only then
-// answer 200. Pages no unit owns are logged and acknowledged.
-func (s *handler) facebookWebhook(c *gin.Context) {
-	body, ok := readWebhook(c)
-	if !ok {
-		return
-	}
-	if err := facebook.Verify(body, c.GetHeader(facebook.SignatureHeader), s.Cfg.FacebookAppSecret); err != nil {
-		if s.Cfg.FacebookAppSecret == "" {
-			err = errors.New("CAUNOI_FACEBOOK_APP_SECRET is not set: Facebook deliveries are refused")
+	for _, a := range core.Cfg.Channels.Adapters() {
+		path := "/" + string(a.Platform())
+		if hs, ok := a.(channels.Handshaker); ok {
+			g.GET(path, handshake(hs))
 		}
-		refuse(c, "facebook", err)
-		return
+		g.POST(path, s.receive(a))
 	}
-	items, err := facebook.ParseItems(body)
-	if err != nil {
-		malformed(c, "facebook", err)
-		return
+}
+
+// handshake answers a platform's check of its webhook: the answer as
+// text/plain when the platform's verify token matches, 403 otherwise.
+func handshake(hs channels.Handshaker) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		answer, ok := hs.Handshake(c.Request.URL.Query())
+		if !ok {
+			httpx.WriteError(c, errHandshake)
+			return
+		}
+		c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(answer))
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), facebookDeadline)
-	defer cancel()
-	accounts := map[string]*domain.ChannelAccount{}
-	stored := 0
-	for _, it := range items {
-		acc, cached := accounts[it.AccountID]
-		if !cached {
-			a, err := s.Store.ChannelAccountByExternal(ctx, domain.PlatformFacebook, it.AccountID)
-			switch {
-			case domain.IsNotFound(err):
-				unknownAccount(c, domain.PlatformFacebook, it.AccountID)
-			case err != nil:
-				webhookFailed(c, err)
-				return
-			default:
-				acc = &a
+}
+
+// receive handles a platform's POST: verify the signature on the raw bytes
+// and parse (the adapter), then store every message, each with the account
+// it names, and only then answer 200. A delivery, or a message, for an
+// account no unit owns is logged and acknowledged.
+func (s *handler) receive(a channels.Adapter) gin.HandlerFunc {
+	platform := a.Platform()
+	return func(c *gin.Context) {
+		body, ok := readWebhook(c)
+		if !ok {
+			return
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), a.Deadline())
+		defer cancel()
+		items, err := a.Receive(ctx, channels.Delivery{Body: body, Header: c.Request.Header}, accounts{s, platform})
+		switch {
+		case errors.Is(err, channels.ErrUnknownAccount):
+			unknownAccount(c, platform, err)
+			c.JSON(http.StatusOK, gin.H{"received": 0, "stored": 0})
+			return
+		case errors.Is(err, channels.ErrSignature):
+			refuse(c, platform, err)
+			return
+		case errors.Is(err, channels.ErrMalformed):
+			malformed(c, platform, err)
+			return
+		case err != nil:
+			webhookFailed(c, err)
+			return
+		}
+		found := map[string]*domain.ChannelAccount{}
+		stored := 0
+		for _, in := range items {
+			acc, cached := found[in.AccountID]
+			if !cached {
+				a, err := s.Store.ChannelAccountByExternal(ctx, platform, in.AccountID)
+				switch {
+				case domain.IsNotFound(err):
+					unknownAccount(c, platform, fmt.Errorf("account %s: %w", in.AccountID, channels.ErrUnknownAccount))
+				case err != nil:
+					webhookFailed(c, err)
+					return
+				default:
+					acc = &a
+				}
+				found[in.AccountID] = acc
 			}
-			accounts[it.AccountID] = acc
+			if acc == nil {
+				continue
+			}
+			if !s.storeInbound(ctx, c, *acc, in) {
+				return
+			}
+			stored++
 		}
-		if acc == nil {
-			continue
-		}
-		if !s.storeInbound(ctx, c, *acc, it.Inbound) {
-			return
-		}
-		stored++
+		c.JSON(http.StatusOK, gin.H{"received": len(items), "stored": stored})
 	}
-	c.JSON(http.StatusOK, gin.H{"received": len(items), "stored": stored})
 }
 
-// zaloWebhook handles POST /webhooks/zalo: find the OA the delivery names,
-// verify the signature with that OA's own secret key, parse, store, and only
-// then answer 200. An OA no unit owns is logged and acknowledged.
-func (s *handler) zaloWebhook(c *gin.Context) {
-	body, ok := readWebhook(c)
-	if !ok {
-		return
-	}
-	header := c.GetHeader(zalo.SignatureHeader)
-	if header == "" {
-		refuse(c, "zalo", errors.New("missing "+zalo.SignatureHeader))
-		return
-	}
-	appID, oaID, err := zalo.PeekIDs(body)
-	if err != nil {
-		refuse(c, "zalo", err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), zaloDeadline)
-	defer cancel()
-	var acc domain.ChannelAccount
-	if oaID == "" {
-		err = domain.NotFound("OA", "OA")
-	} else {
-		acc, err = s.Store.ChannelAccountByExternal(ctx, domain.PlatformZalo, oaID)
-	}
-	if domain.IsNotFound(err) {
-		unknownAccount(c, domain.PlatformZalo, oaID)
-		c.JSON(http.StatusOK, gin.H{"received": 0, "stored": 0})
-		return
-	}
-	if err != nil {
-		webhookFailed(c, err)
-		return
-	}
-	if acc.AppID != "" && acc.AppID != appID {
-		refuse(c, "zalo", errors.New("the delivery's app_id is not the OA's app"))
-		return
-	}
-	key, err := s.OpenSecret(acc, "secret_key", acc.SecretKeyEnc)
-	if err != nil {
-		webhookFailed(c, err)
-		return
-	}
-	if err := zalo.Verify(body, header, key); err != nil {
-		refuse(c, "zalo", err)
-		return
-	}
-	items, err := zalo.Parse(body)
-	if err != nil {
-		malformed(c, "zalo", err)
-		return
-	}
-	for _, in := range items {
-		if !s.storeInbound(ctx, c, acc, in) {
-			return
-		}
-	}
-	c.JSON(http.StatusOK, gin.H{"received": len(items), "stored": len(items)})
+// accounts is channels.Accounts over the store, for one platform.
+type accounts struct {
+	s        *handler
+	platform domain.Platform
+}
+
+func (a accounts) Account(ctx context.Context, accountID string) (domain.ChannelAccount, error) {
+	return a.s.Store.ChannelAccountByExternal(ctx, a.platform, accountID)
+}
+
+func (a accounts) Secret(acc domain.ChannelAccount) (string, error) {
+	return a.s.OpenSecret(acc, "secret_key", acc.SecretKeyEnc)
 }
 
 // storeInbound stores one message; on failure it answers (503 when the
@@ -204,21 +164,22 @@ func readWebhook(c *gin.Context) ([]byte, bool) {
 
 // refuse answers 401 to a delivery whose signature does not verify; why is
 // logged (the reasons hold no secret).
-func refuse(c *gin.Context, platform string, err error) {
-	httpx.LogFrom(c).Warn("webhook refused: bad signature", slog.String("platform", platform), slog.String("error", err.Error()))
+func refuse(c *gin.Context, platform domain.Platform, err error) {
+	httpx.LogFrom(c).Warn("webhook refused: bad signature", slog.String("platform", string(platform)), slog.String("error", err.Error()))
 	httpx.WriteError(c, errBadSignature)
 }
 
 // malformed answers 400 to a signed delivery that cannot be parsed.
-func malformed(c *gin.Context, platform string, err error) {
-	httpx.LogFrom(c).Warn("webhook refused: malformed payload", slog.String("platform", platform), slog.String("error", err.Error()))
+func malformed(c *gin.Context, platform domain.Platform, err error) {
+	httpx.LogFrom(c).Warn("webhook refused: malformed payload", slog.String("platform", string(platform)), slog.String("error", err.Error()))
 	httpx.WriteError(c, errMalformed)
 }
 
-// unknownAccount logs a delivery for a page or OA no unit owns.
-func unknownAccount(c *gin.Context, platform domain.Platform, accountID string) {
+// unknownAccount logs a delivery, or a message, for a page or OA no unit
+// owns (err says which).
+func unknownAccount(c *gin.Context, platform domain.Platform, err error) {
 	httpx.LogFrom(c).Warn("webhook for an account no unit owns: acknowledged, not stored",
-		slog.String("platform", string(platform)), slog.String("account_id", accountID))
+		slog.String("platform", string(platform)), slog.String("error", err.Error()))
 }
 
 // webhookFailed answers a delivery that could not be stored: 503 with

@@ -118,8 +118,9 @@ func outboxWorker(e *apitest.Env, f *fakePlatform) (*jobs.OutboxWorker, *apitest
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	cs := &jobs.ChannelSenders{Accounts: e.Store, Box: box, Facebook: facebook.NewClient(f.URL, nil),
-		Zalo: zalo.NewClient(f.URL, nil), Log: slog.New(slog.DiscardHandler)}
+	cs := &jobs.ChannelSenders{Accounts: e.Store, Box: box, Channels: channels.NewRegistry(
+		facebook.NewAdapter(facebook.NewClient(f.URL, nil), "", ""), zalo.NewAdapter(zalo.NewClient(f.URL, nil))),
+		Log: slog.New(slog.DiscardHandler)}
 	clock := &apitest.Clock{}
 	clock.Set(time.Now().Add(time.Second))
 	return &jobs.OutboxWorker{Store: e.Store, Senders: cs.Senders(), Now: clock.Now,

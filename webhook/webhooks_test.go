@@ -385,7 +385,7 @@ func TestWebhookDatabaseDown(t *testing.T) {
 	}
 	defer db.Close()
 	gin.SetMode(gin.ReleaseMode)
-	srv := httptest.NewServer(server.New(httpx.Config{FacebookAppSecret: sigs.fbSecret, SecretKey: apitest.SecretKey},
+	srv := httptest.NewServer(server.New(httpx.Config{Channels: apitest.Platforms(sigs.fbSecret, ""), SecretKey: apitest.SecretKey},
 		repository.NewStore(db, nil), slog.New(slog.DiscardHandler)).Handler())
 	defer srv.Close()
 	e := &apitest.Env{T: t, Server: srv}

@@ -55,13 +55,14 @@ func identitySealer(cfg Config) (repository.Sealer, error) {
 }
 
 // newStore is the store every command uses: cfg's clock-less store with the
-// identity sealer.
+// identity sealer and the platforms' reply routes.
 func newStore(db *sqlx.DB, cfg Config) (*repository.Store, error) {
 	b, err := identitySealer(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return repository.NewStore(db, nil, repository.WithIdentitySealer(b)), nil
+	return repository.NewStore(db, nil, repository.WithIdentitySealer(b),
+		repository.WithReplyRoutes(platforms(cfg).ReplyRoute)), nil
 }
 
 // checkSchema fails unless the database has every migration this binary knows.

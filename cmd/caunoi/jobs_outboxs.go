@@ -4,8 +4,6 @@ import (
 	"log/slog"
 	"time"
 
-	"caunoi/channels/facebook"
-	"caunoi/channels/zalo"
 	"caunoi/jobs"
 	"caunoi/secretbox"
 )
@@ -30,8 +28,7 @@ func newOutboxWorker(d jobDeps) *jobs.OutboxWorker {
 	cs := &jobs.ChannelSenders{
 		Accounts: d.store,
 		Box:      box,
-		Facebook: facebook.NewClient(d.cfg.FacebookGraphURL, nil),
-		Zalo:     zalo.NewClient(d.cfg.ZaloAPIURL, nil),
+		Channels: platforms(d.cfg),
 		Log:      d.log,
 	}
 	senders := cs.Senders()

@@ -74,15 +74,14 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	metrics := httpx.NewMetrics(store, nil, log)
 	gin.SetMode(gin.ReleaseMode)
 	srv := server.New(httpx.Config{
-		Metrics:             metrics,
-		Issuer:              &auth.Issuer{Keys: *keys},
-		PublicURL:           cfg.PublicURL,
-		Location:            cfg.Location,
-		RateLimit:           cfg.RateLimit,
-		TrustedProxies:      cfg.TrustedProxies,
-		FacebookAppSecret:   cfg.FacebookAppSecret,
-		FacebookVerifyToken: cfg.FacebookVerifyToken,
-		SecretKey:           cfg.SecretKey,
+		Metrics:        metrics,
+		Issuer:         &auth.Issuer{Keys: *keys},
+		PublicURL:      cfg.PublicURL,
+		Location:       cfg.Location,
+		RateLimit:      cfg.RateLimit,
+		TrustedProxies: cfg.TrustedProxies,
+		Channels:       platforms(cfg),
+		SecretKey:      cfg.SecretKey,
 	}, store, log)
 
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -108,7 +108,11 @@ func New(t testing.TB, opts ...Option) *Env {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	store := repository.NewStore(db, clock.Now, repository.WithIdentitySealer(IdentitySealer(t, cfg.SecretKey)))
+	if cfg.Channels == nil {
+		cfg.Channels = Platforms("", "")
+	}
+	store := repository.NewStore(db, clock.Now, repository.WithIdentitySealer(IdentitySealer(t, cfg.SecretKey)),
+		repository.WithReplyRoutes(cfg.Channels.ReplyRoute))
 	log := slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
 	gin.SetMode(gin.ReleaseMode)
 	srv := httptest.NewServer(server.New(cfg, store, log).Handler())

@@ -4,6 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"caunoi/channels"
+	"caunoi/channels/facebook"
+	"caunoi/channels/zalo"
 	"caunoi/internal/httpx"
 
 	"caunoi/domain"
@@ -16,10 +19,20 @@ const SecretKey = "apitest-channel-secret-key-0123456789abcdef"
 // WithFacebook sets the Facebook app secret (CAUNOI_FACEBOOK_APP_SECRET)
 // and the subscription handshake's verify token.
 func WithFacebook(appSecret, verifyToken string) Option {
-	return func(c *httpx.Config) {
-		c.FacebookAppSecret = appSecret
-		c.FacebookVerifyToken = verifyToken
-	}
+	return func(c *httpx.Config) { c.Channels = Platforms(appSecret, verifyToken) }
+}
+
+// WithPlatforms serves the platforms of r (a test's own, say).
+func WithPlatforms(r *channels.Registry) Option {
+	return func(c *httpx.Config) { c.Channels = r }
+}
+
+// Platforms is the program's platforms as cmd/caunoi registers them, with
+// the Facebook app secret and verify token, their clients on the real
+// platforms' addresses (a test of replies builds its own, on a fake).
+func Platforms(appSecret, verifyToken string) *channels.Registry {
+	return channels.NewRegistry(facebook.NewAdapter(facebook.NewClient("", nil), appSecret, verifyToken),
+		zalo.NewAdapter(zalo.NewClient("", nil)))
 }
 
 // IdentitySealer is the key that seals denouncers' identities for key, or

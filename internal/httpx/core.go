@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"caunoi/auth"
+	"caunoi/channels"
 	"caunoi/ratelimit"
 	"caunoi/repository"
 )
@@ -18,9 +19,8 @@ type Config struct {
 	Now            func() time.Time // the clock; time.Now when nil
 	Issuer         *auth.Issuer     // signs and checks staff access tokens
 
-	FacebookAppSecret   string // verifies X-Hub-Signature-256; empty: Facebook webhooks refused
-	FacebookVerifyToken string // the webhook subscription handshake
-	SecretKey           string // CAUNOI_SECRET_KEY: encrypts channel tokens at rest
+	Channels  *channels.Registry // the platforms: their webhooks, /webhooks/{platform}
+	SecretKey string             // CAUNOI_SECRET_KEY: encrypts channel tokens at rest
 
 	Metrics *Metrics // the registry shared with the job runner; a new one when nil
 }
