@@ -63,11 +63,18 @@ type Accounts interface {
 // no unit owns: the webhook acknowledges it and stores nothing.
 var ErrUnknownAccount = errors.New("the delivery's account belongs to no unit")
 
-// SendFunc sends one reply with the account's access token to recipient
-// (a comment id, a PSID, a Zalo user id) and returns the platform's id of
-// the first message; text longer than MaxText goes out in parts
-// (SendParts). Its errors are *Error.
-type SendFunc func(ctx context.Context, token, recipient, text string) (string, error)
+// SendFunc sends one reply and returns the platform's id of its first
+// message; a text longer than MaxText goes out in parts (SendParts). Its
+// errors are *Error.
+type SendFunc func(ctx context.Context, r Reply) (string, error)
+
+// Reply is what a SendFunc sends: with the account's access token, to
+// recipient (a comment id, a PSID, a Zalo user id), the text, and when the
+// citizen last wrote (for the platforms whose rules depend on it), at Now.
+type Reply struct {
+	Token, Recipient, Text string
+	LastCitizenAt, Now     time.Time
+}
 
 // Registry is the platforms the program serves, registered once at start
 // (cmd/caunoi), in order.

@@ -27,6 +27,9 @@ const (
 const (
 	MessengerWindow = 24 * time.Hour
 	ZaloWindow      = 7 * 24 * time.Hour
+	// HumanAgentWindow is how long after the citizen's last message a
+	// Messenger reply may still go, tagged HUMAN_AGENT (a person answering).
+	HumanAgentWindow = 7 * 24 * time.Hour
 )
 
 // OutboxMessage is a piece of work to enqueue.
@@ -59,6 +62,9 @@ type ReplyPayload struct {
 	Recipient        string `json:"recipient"` // comment id, PSID or Zalo user id
 	Text             string `json:"text"`
 	Sent             int    `json:"sent,omitempty"`
+	// LastCitizenAt is when the citizen last wrote, for the platforms whose
+	// replies depend on it (Messenger's 24 hours and 7 days).
+	LastCitizenAt *time.Time `json:"last_citizen_at,omitempty"`
 }
 
 // Notification is an in-app notification as its user reads it.

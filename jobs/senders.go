@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"caunoi/channels"
 	"caunoi/domain"
@@ -37,7 +38,8 @@ type ChannelSenders struct {
 	Accounts ChannelAccounts
 	Box      *secretbox.Box // nil when CAUNOI_SECRET_KEY is unset: sends fail, and are retried, until it is set
 	Channels *channels.Registry
-	Log      *slog.Logger // slog.Default when nil
+	Log      *slog.Logger     // slog.Default when nil
+	Now      func() time.Time // the clock of the platforms' windows; time.Now when nil
 }
 
 // Senders returns the reply senders of every registered platform by outbox
@@ -89,12 +91,20 @@ func (cs *ChannelSenders) send(ctx context.Context, it domain.OutboxItem, platfo
 	if err != nil {
 		return fmt.Errorf("the %s account %s: %w", acc.Platform, acc.AccountID, err)
 	}
+	now := time.Now()
+	if cs.Now != nil {
+		now = cs.Now()
+	}
 	parts := channels.Split(p.Text, channels.MaxText)
 	if len(parts) == 0 {
 		return Permanent(errors.New("empty reply"))
 	}
 	for i := p.Sent; i < len(parts); i++ {
-		if _, err := fn(ctx, token, p.Recipient, parts[i]); err != nil {
+		r := channels.Reply{Token: token, Recipient: p.Recipient, Text: parts[i], Now: now}
+		if p.LastCitizenAt != nil {
+			r.LastCitizenAt = *p.LastCitizenAt
+		}
+		if _, err := fn(ctx, r); err != nil {
 			if sent := i + channels.SentParts(err); sent > p.Sent {
 				cs.saveProgress(ctx, it, sent)
 			}

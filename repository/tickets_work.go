@@ -51,7 +51,7 @@ func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body st
 		if res.Delivery == "queued" {
 			if _, err := EnqueueOutbox(ctx, tx, domain.OutboxMessage{Kind: kind, TicketID: &w.ID, EventID: &eventID,
 				Payload: domain.ReplyPayload{TicketID: w.ID, ChannelAccountID: w.ChannelAccountID.Int64,
-					Recipient: w.ThreadID, Text: body}}); err != nil {
+					Recipient: w.ThreadID, Text: body, LastCitizenAt: &w.LastCitizenAt}}); err != nil {
 				return err
 			}
 		}

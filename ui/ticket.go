@@ -143,6 +143,10 @@ func eventSummary(pg *web.Page, e domain.Event, cat *domain.Catalog) string {
 		if str("merged") != "" {
 			return "← " + str("merged")
 		}
+	case domain.EventReply:
+		if str("delivery") == "not_sent" {
+			return pg.T("reply.not_sent")
+		}
 	case domain.EventRated:
 		if v, ok := e.Data["score"].(float64); ok {
 			n := int(v)

@@ -66,10 +66,10 @@ func (m *mailbox) Receive(ctx context.Context, d channels.Delivery, accounts cha
 }
 
 func (m *mailbox) Senders() map[string]channels.SendFunc {
-	return map[string]channels.SendFunc{mailKind: func(_ context.Context, token, to, text string) (string, error) {
+	return map[string]channels.SendFunc{mailKind: func(_ context.Context, r channels.Reply) (string, error) {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		m.sent = append(m.sent, mailReply{token, to, text})
+		m.sent = append(m.sent, mailReply{r.Token, r.Recipient, r.Text})
 		return fmt.Sprintf("reply-%d", len(m.sent)), nil
 	}}
 }

@@ -24,7 +24,7 @@ import (
 
 // platformRequest is a send the fake platform received.
 type platformRequest struct {
-	Path, Token, Recipient, Text, MessagingType string
+	Path, Token, Recipient, Text, MessagingType, Tag string
 }
 
 // fakePlatform is the Graph API and the Zalo OA API in one httptest server.
@@ -57,10 +57,12 @@ func (f *fakePlatform) serve(w http.ResponseWriter, r *http.Request) {
 		var m struct {
 			Recipient     struct{ ID string }
 			MessagingType string `json:"messaging_type"`
+			Tag           string
 			Message       struct{ Text string }
 		}
 		json.Unmarshal(b, &m)
 		req.Token, req.Recipient, req.Text, req.MessagingType = r.URL.Query().Get("access_token"), m.Recipient.ID, m.Message.Text, m.MessagingType
+		req.Tag = m.Tag
 	case r.URL.Path == "/v3.0/oa/message/cs":
 		var m struct {
 			Recipient struct {
@@ -120,7 +122,7 @@ func outboxWorker(e *apitest.Env, f *fakePlatform) (*jobs.OutboxWorker, *apitest
 	}
 	cs := &jobs.ChannelSenders{Accounts: e.Store, Box: box, Channels: channels.NewRegistry(
 		facebook.NewAdapter(facebook.NewClient(f.URL, nil), "", ""), zalo.NewAdapter(zalo.NewClient(f.URL, nil))),
-		Log: slog.New(slog.DiscardHandler)}
+		Log: slog.New(slog.DiscardHandler), Now: e.Clock.Now} // the platforms' windows run on the tickets' clock
 	clock := &apitest.Clock{}
 	clock.Set(time.Now().Add(time.Second))
 	return &jobs.OutboxWorker{Store: e.Store, Senders: cs.Senders(), Now: clock.Now,
@@ -385,5 +387,65 @@ func TestLongReplySplitAndResumed(t *testing.T) {
 		if got[i].Text != p || got[i].Recipient != "2468458835296117922" || got[i].Token != oaToken {
 			t.Errorf("part %d: %q…", i, got[i].Text[:40])
 		}
+	}
+}
+
+// Messenger's windows, at the fake: within 24 hours of the citizen's last
+// message a reply goes as RESPONSE; from 24 hours to 7 days as a person's
+// answer tagged HUMAN_AGENT; after 7 days it is not sent, and the ticket
+// says why. A reply queued inside a window and sent after it follows the
+// time of sending.
+func TestMessengerRepliesFollowTheWindows(t *testing.T) {
+	t.Parallel()
+	e, sigs := channelEnv(t)
+	fake := newFakePlatform(t)
+	w, _ := outboxWorker(e, fake)
+	messenger := intake(t, e, sigs)[1]
+	send := func(text string) {
+		t.Helper()
+		reply(t, e, messenger.ID, text)
+		if sent, _, failed, err := w.RunOnce(context.Background()); sent != 1 || failed != 0 || err != nil {
+			t.Fatalf("%q: sent %d, failed %d, %v", text, sent, failed, err)
+		}
+	}
+	send("Trong 24 giờ")
+	e.Advance(30 * time.Hour)
+	send("Sau 30 giờ")
+	e.Advance(5 * 24 * time.Hour) // 6 days and 6 hours
+	send("Sau 6 ngày")
+	want := []platformRequest{
+		{Path: "/me/messages", Token: pageToken, Recipient: "7012345678901234", Text: "Trong 24 giờ", MessagingType: "RESPONSE"},
+		{Path: "/me/messages", Token: pageToken, Recipient: "7012345678901234", Text: "Sau 30 giờ", MessagingType: "MESSAGE_TAG", Tag: "HUMAN_AGENT"},
+		{Path: "/me/messages", Token: pageToken, Recipient: "7012345678901234", Text: "Sau 6 ngày", MessagingType: "MESSAGE_TAG", Tag: "HUMAN_AGENT"},
+	}
+	if got := fake.delivered(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("at the fake:\n%+v\nwant\n%+v", got, want)
+	}
+
+	// Queued on day 6, sent on day 8: refused at sending, on the timeline.
+	reply(t, e, messenger.ID, "Xếp hàng ngày 6")
+	e.Advance(2 * 24 * time.Hour)
+	if sent, _, failed, err := w.RunOnce(context.Background()); sent != 0 || failed != 1 || err != nil {
+		t.Fatalf("after 7 days: sent %d, failed %d, %v", sent, failed, err)
+	}
+	var reason string
+	e.MustGet(&reason, `SELECT body FROM ticket_events WHERE ticket_id = $1 AND type = 'delivery_failed'`, messenger.ID)
+	if !strings.Contains(reason, "7 days") {
+		t.Errorf("the failure on the timeline: %q", reason)
+	}
+	// Written after 7 days: not queued, and the reply says why.
+	r := e.As(apitest.Admin, "POST", fmt.Sprintf("/api/v1/tickets/%d/replies", messenger.ID), map[string]string{"body": "Quá 7 ngày"})
+	if r.Status != 201 || r.Map(t)["delivery"] != "not_sent" || r.Map(t)["reason"] == nil {
+		t.Fatalf("a reply after 7 days: %d %s", r.Status, r.Body)
+	}
+	if n := fake.received(); n != 3 {
+		t.Errorf("%d requests at the fake, want the 3 sent", n)
+	}
+	// The ticket page says it plainly.
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Admin)
+	if pg := b.Get(fmt.Sprintf("/staff/tickets/%d", messenger.ID)); pg.Status != 200 ||
+		!strings.Contains(pg.Body, "Không gửi được qua mạng xã hội: đã quá thời hạn") {
+		t.Errorf("the ticket page does not say the reply was not sent: %d", pg.Status)
 	}
 }

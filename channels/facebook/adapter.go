@@ -59,19 +59,37 @@ func (a *Adapter) Handshake(query url.Values) (string, bool) { return Handshake(
 // Senders are the replies under a comment and in Messenger.
 func (a *Adapter) Senders() map[string]channels.SendFunc {
 	return map[string]channels.SendFunc{
-		domain.OutboxFacebookComment: a.client.ReplyComment,
-		domain.OutboxFacebookMessage: a.client.SendMessage,
+		domain.OutboxFacebookComment: func(ctx context.Context, r channels.Reply) (string, error) {
+			return a.client.ReplyComment(ctx, r.Token, r.Recipient, r.Text)
+		},
+		domain.OutboxFacebookMessage: a.message,
 	}
 }
 
+// message answers in Messenger by the platform's rules: a standard reply
+// (RESPONSE) within domain.MessengerWindow of the citizen's last message, a
+// person's reply tagged HUMAN_AGENT up to domain.HumanAgentWindow, and
+// after that nothing: a permanent error that says so.
+func (a *Adapter) message(ctx context.Context, r channels.Reply) (string, error) {
+	age := r.Now.Sub(r.LastCitizenAt)
+	switch {
+	case r.LastCitizenAt.IsZero() || age <= domain.MessengerWindow:
+		return a.client.SendMessage(ctx, r.Token, r.Recipient, r.Text)
+	case age <= domain.HumanAgentWindow:
+		return a.client.SendHumanAgent(ctx, r.Token, r.Recipient, r.Text)
+	}
+	return "", &channels.Error{Op: "facebook: send message", Permanent: true,
+		Message: "the citizen last wrote more than 7 days ago: Messenger accepts no reply any more"}
+}
+
 // ReplyRoute answers a comment under it (no window) and a Messenger message
-// in Messenger within domain.MessengerWindow.
+// in Messenger up to domain.HumanAgentWindow after the citizen's last one.
 func (a *Adapter) ReplyRoute(ch domain.Channel) (string, time.Duration, bool) {
 	switch ch {
 	case domain.ChannelFacebookComment:
 		return domain.OutboxFacebookComment, 0, true
 	case domain.ChannelFacebookMessage:
-		return domain.OutboxFacebookMessage, domain.MessengerWindow, true
+		return domain.OutboxFacebookMessage, domain.HumanAgentWindow, true
 	}
 	return "", 0, false
 }

@@ -74,6 +74,19 @@ func (c *Client) ReplyComment(ctx context.Context, pageToken, commentID, text st
 // the message_id of the first message; on failure "" and a *channels.Error as
 // for ReplyComment.
 func (c *Client) SendMessage(ctx context.Context, pageToken, psid, text string) (externalID string, err error) {
+	return c.sendMessage(ctx, pageToken, psid, text, "")
+}
+
+// SendHumanAgent is SendMessage with "messaging_type":"MESSAGE_TAG" and
+// "tag":"HUMAN_AGENT": a person's answer, which Messenger accepts up to 7
+// days after the person's last message (an app with the Human Agent
+// permission).
+func (c *Client) SendHumanAgent(ctx context.Context, pageToken, psid, text string) (externalID string, err error) {
+	return c.sendMessage(ctx, pageToken, psid, text, "HUMAN_AGENT")
+}
+
+// sendMessage sends a RESPONSE message, or a MESSAGE_TAG one with tag.
+func (c *Client) sendMessage(ctx context.Context, pageToken, psid, text, tag string) (string, error) {
 	const op = "facebook: send message"
 	if psid == "" {
 		return "", &channels.Error{Op: op, Permanent: true, Message: "no recipient"}
@@ -85,11 +98,15 @@ func (c *Client) SendMessage(ctx context.Context, pageToken, psid, text string) 
 				ID string `json:"id"`
 			} `json:"recipient"`
 			MessagingType string `json:"messaging_type"`
+			Tag           string `json:"tag,omitempty"`
 			Message       struct {
 				Text string `json:"text"`
 			} `json:"message"`
 		}
 		body.Recipient.ID, body.MessagingType, body.Message.Text = psid, "RESPONSE", part
+		if tag != "" {
+			body.MessagingType, body.Tag = "MESSAGE_TAG", tag
+		}
 		b, err := json.Marshal(body)
 		if err != nil {
 			return "", &channels.Error{Op: op, Permanent: true, Err: err}

@@ -62,7 +62,9 @@ func (a *Adapter) Receive(ctx context.Context, d channels.Delivery, accounts cha
 
 // Senders is the OA message to the citizen.
 func (a *Adapter) Senders() map[string]channels.SendFunc {
-	return map[string]channels.SendFunc{domain.OutboxZaloMessage: a.client.SendText}
+	return map[string]channels.SendFunc{domain.OutboxZaloMessage: func(ctx context.Context, r channels.Reply) (string, error) {
+		return a.client.SendText(ctx, r.Token, r.Recipient, r.Text)
+	}}
 }
 
 // ReplyRoute answers a Zalo ticket with an OA message within

@@ -255,6 +255,13 @@ func (e *Env) As(email, method, path string, v any) *Response {
 	return e.JSON(method, path, v, "Authorization: Bearer "+e.Login(email))
 }
 
+// Advance moves the clock forward by d and forgets the access tokens, which
+// may have expired meanwhile (As signs in again).
+func (e *Env) Advance(d time.Duration) {
+	e.Clock.Advance(d)
+	e.tokens = map[string]string{}
+}
+
 // UserID returns the id of the account with that e-mail.
 func (e *Env) UserID(email string) int64 {
 	e.T.Helper()
