@@ -101,3 +101,7 @@ type Summary struct {
 	Tickets      []TicketLine `json:"-"` // appendix: every ticket of the period (may be long)
 	GeneratedAt  time.Time    `json:"generated_at"`
 }
+
+// ReportSectionIV is the title of the report's section IV, the leader's own
+// text: the PDF's heading and the report form's label say it alike.
+const ReportSectionIV = "IV. Nhiệm vụ, đề xuất"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -161,9 +162,9 @@ func (d *doc) registerFonts() error {
 	return nil
 }
 
-// pageNumbers prints "Trang n/N" centred in the top margin of every page,
-// except page 1 unless asked. It runs once the page count is known (cheaper
-// than gofpdf's total-pages alias, which copies every page twice).
+// pageNumbers prints each page's number as Decree 30/2020 sets it: in
+// Arabic numerals, upright, 13 pt, centred in the top margin, from page 2
+// (page 1 carries none unless asked). It runs once the pages are drawn.
 func (d *doc) pageNumbers() {
 	total := d.pdf.PageCount()
 	for n := 1; n <= total; n++ {
@@ -172,9 +173,9 @@ func (d *doc) pageNumbers() {
 		}
 		d.pdf.SetPage(n)
 		// Emit the font in this page's stream whatever the last one was.
-		d.setFont(styleItalic, 11)
-		d.setFont(styleRegular, 11)
-		d.text(marginLeft+contentW/2, 9, 5, fmt.Sprintf("Trang %d/%d", n, total), "C")
+		d.setFont(styleItalic, 13)
+		d.setFont(styleRegular, 13)
+		d.text(marginLeft+contentW/2, 9, 6, strconv.Itoa(n), "C")
 	}
 	d.pdf.SetPage(total)
 }

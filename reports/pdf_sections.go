@@ -254,7 +254,7 @@ func signed(f float64) string {
 }
 
 func (d *doc) sectionTasks() {
-	d.heading("IV. Nhiệm vụ, đề xuất", styleBold)
+	d.heading(domain.ReportSectionIV, styleBold)
 	txt := d.c.para(d.opt.SectionIV)
 	if txt == "" {
 		d.setFont(styleItalic, bodySize)

@@ -47,8 +47,8 @@ func TestLeaderDashboardRendersInVietnameseAndEnglish(t *testing.T) {
 			t.Fatalf("%s: %d %s", l, pg.Status, pg.Body)
 		}
 		want := map[string][]string{
-			"vi": {"Tháng trước", "Tỷ lệ đúng hạn", "Phản ánh quá hạn", "Báo cáo đã lập", "IV. Đánh giá, đề xuất", "Phòng Kinh tế"},
-			"en": {"Last month", "On time", "Overdue tickets", "Report archive", "IV. Assessment and proposals", "Phòng Kinh tế"},
+			"vi": {"Tháng trước", "Tỷ lệ đúng hạn", "Phản ánh quá hạn", "Báo cáo đã lập", domain.ReportSectionIV, "Phòng Kinh tế"},
+			"en": {"Last month", "On time", "Overdue tickets", "Report archive", "IV. Tasks and proposals", "Phòng Kinh tế"},
 		}[l]
 		if strings.Contains(pg.Body, "%!") {
 			t.Errorf("a string formatted with the wrong arguments")

@@ -1,6 +1,10 @@
 package web
 
-import "fmt"
+import (
+	"fmt"
+
+	"caunoi/domain"
+)
 
 // T returns the string key in lang ("en" for English, anything else
 // Vietnamese), formatted with args when given. An unknown key is returned
@@ -307,7 +311,7 @@ var texts = map[string][2]string{
 	"leader.header.dang-uy":   {"Đảng ủy", "Party Committee"},
 	"leader.number":           {"Số văn bản (không bắt buộc)", "Document number (optional)"},
 	"leader.signer":           {"Người ký (không bắt buộc)", "Signed by (optional)"},
-	"leader.section4":         {"IV. Đánh giá, đề xuất", "IV. Assessment and proposals"},
+	"leader.section4":         {domain.ReportSectionIV, "IV. Tasks and proposals"},
 	"leader.section4.hint":    {"Nhận xét, chỉ đạo của lãnh đạo; để trống nếu chưa có.", "Your assessment and instructions; leave empty if none."},
 	"leader.generate.submit":  {"Tạo báo cáo PDF", "Make the PDF"},
 	"leader.toolong":          {"Quá dài.", "Too long."},
