@@ -41,6 +41,10 @@ type PDFOptions struct {
 	SignerTitle string
 	// SignerName is printed under the signature space.
 	SignerName string
+	// Deputy signs for the head (Decree 30's "KT. CHỦ TỊCH" over "PHÓ CHỦ
+	// TỊCH", or "KT. BÍ THƯ" over "PHÓ BÍ THƯ"); false signs on behalf of the
+	// committee ("TM. ỦY BAN NHÂN DÂN" over "CHỦ TỊCH").
+	Deputy bool
 	// Loc is the time zone of dates; nil means Asia/Ho_Chi_Minh.
 	Loc *time.Location
 	// NumberFirstPage prints the page number on page 1 too (Decree 30

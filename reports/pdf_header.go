@@ -228,8 +228,13 @@ func (d *doc) signature() {
 	}
 	cx := sigX + sigW/2
 	tm, title := "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"
-	if d.party {
+	switch {
+	case d.party && d.opt.Deputy:
+		tm, title = "KT. BÍ THƯ", "PHÓ BÍ THƯ"
+	case d.party:
 		tm, title = "TM. ĐẢNG ỦY", "BÍ THƯ"
+	case d.opt.Deputy:
+		tm, title = "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"
 	}
 	if t := d.c.line(d.opt.SignerTitle); t != "" {
 		title = d.c.line(upper(clip(t, 80)))

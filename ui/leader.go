@@ -102,7 +102,8 @@ func (p *pages) loadDashboard(c *gin.Context) (*web.Page, bool) {
 func (p *pages) leaderReport(c *gin.Context) {
 	in := httpx.ReportParams{From: c.PostForm("from"), To: c.PostForm("to"), Header: c.PostForm("header"),
 		SectionIV: c.PostForm("section4"), Number: strings.TrimSpace(c.PostForm("number")),
-		SignerName: strings.TrimSpace(c.PostForm("signer_name"))}
+		SignerName: strings.TrimSpace(c.PostForm("signer_name")), Signer: c.PostForm("signer"),
+		Recipients: httpx.Recipients(c.PostForm("recipients"))}
 	pdf, name, err := p.SummaryPDF(c, in)
 	if err != nil {
 		p.leaderReportError(c, in, err)
@@ -125,10 +126,11 @@ func (p *pages) leaderReportError(c *gin.Context, in httpx.ReportParams, err err
 		return
 	}
 	for k, v := range map[string]string{"from": in.From, "to": in.To, "header": in.Header, "section4": in.SectionIV,
-		"number": in.Number, "signer_name": in.SignerName} {
+		"number": in.Number, "signer_name": in.SignerName, "signer": in.Signer,
+		"recipients": strings.Join(in.Recipients, "\n")} {
 		pg.Values[k] = v
 	}
-	fieldErrors(pg, de, "", []string{"from", "to", "header", "number", "signer_name", "section4"})
+	fieldErrors(pg, de, "", []string{"from", "to", "header", "number", "signer", "signer_name", "recipients", "section4"})
 	p.render(c, http.StatusBadRequest, "leader", pg)
 }
 

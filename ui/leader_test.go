@@ -224,3 +224,54 @@ func TestTheProvinceOverdueListNamesTheCommune(t *testing.T) {
 		}
 	}
 }
+
+// The leader's numbered report: signed by a deputy (KT.) with its own
+// "Nơi nhận", and kept in the unit's report archive as it was given; an
+// unnumbered draft is not archived.
+func TestLeaderNumberedReportIsArchivedWithItsSignerAndRecipients(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	apitest.SeedReportFixture(t, e)
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Leader)
+	b.Get("/leader")
+	archived := func() int {
+		var n int
+		e.MustGet(&n, `SELECT count(*) FROM reports WHERE period = 'custom' AND created_by = $1`, e.UserID(apitest.Leader))
+		return n
+	}
+	draft := b.Post("/leader/report", url.Values{"csrf_token": {b.CSRF()}, "from": {"2026-10-01"}, "to": {"2026-10-31"}})
+	if draft.Status != 200 || archived() != 0 {
+		t.Fatalf("a draft without a number: %d, %d archived", draft.Status, archived())
+	}
+	r := b.Post("/leader/report", url.Values{"csrf_token": {b.CSRF()}, "from": {"2026-10-01"}, "to": {"2026-10-31"},
+		"number": {"15/BC-UBND"}, "signer": {"kt"}, "signer_name": {"Lê Thị Hoa"},
+		"recipients": {"Thường trực Đảng ủy xã;\n\nCác phòng chuyên môn;\nLưu: VT."}})
+	if r.Status != 200 || !strings.HasPrefix(r.Body, "%PDF") {
+		t.Fatalf("the numbered report: %d %.100s", r.Status, r.Body)
+	}
+	text := apitest.PDFText(t, []byte(r.Body))
+	for _, want := range []string{"Số: 15/BC-UBND", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Thị Hoa",
+		"Thường trực Đảng ủy xã;", "Các phòng chuyên môn;", "Lưu: VT."} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "TM. ỦY BAN NHÂN DÂN") {
+		t.Error("a deputy's report signed TM.")
+	}
+	if n := archived(); n != 1 {
+		t.Fatalf("%d numbered reports archived, want 1", n)
+	}
+	var stored []byte
+	e.MustGet(&stored, `SELECT pdf FROM reports WHERE period = 'custom' AND created_by = $1`, e.UserID(apitest.Leader))
+	if string(stored) != r.Body {
+		t.Errorf("the archive holds another PDF (%d bytes) than the one given (%d)", len(stored), len(r.Body))
+	}
+	// A signer that is neither TM. nor KT. is refused next to its field.
+	bad := b.Post("/leader/report", url.Values{"csrf_token": {b.CSRF()}, "from": {"2026-10-01"}, "to": {"2026-10-31"},
+		"number": {"16/BC-UBND"}, "signer": {"boss"}})
+	if bad.Status != 400 || !strings.Contains(bad.Body, `id="e-signer"`) || archived() != 1 {
+		t.Errorf("a bad signer: %d, %d archived", bad.Status, archived())
+	}
+}

@@ -22,13 +22,29 @@ type ReportParams struct {
 	SectionIV  string   `json:"section4"`
 	Number     string   `json:"number"`
 	SignerName string   `json:"signer_name"`
+	Signer     string   `json:"signer"` // "tm" (default: on behalf of the committee) or "kt" (a deputy signs)
 	Recipients []string `json:"recipients"`
 }
 
+// QueryReportParams reads the report's parameters from the query string
+// (recipients repeated, one per parameter).
 func QueryReportParams(c *gin.Context) ReportParams {
 	q := c.Request.URL.Query()
 	return ReportParams{Unit: q.Get("unit"), From: q.Get("from"), To: q.Get("to"), Header: q.Get("header"),
-		SectionIV: q.Get("section4"), Number: q.Get("number"), SignerName: q.Get("signer_name")}
+		SectionIV: q.Get("section4"), Number: q.Get("number"), SignerName: q.Get("signer_name"),
+		Signer: q.Get("signer"), Recipients: q["recipients"]}
+}
+
+// Recipients splits the report form's "Nơi nhận" text, one recipient a
+// line, blank lines left out.
+func Recipients(text string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // request validates p into a report request.
@@ -73,8 +89,18 @@ func (s *Core) SummaryPDF(c *gin.Context, in ReportParams) ([]byte, string, erro
 	if utf8.RuneCountInString(in.SignerName) > 200 {
 		bad["signer_name"] = domain.FieldTooLong
 	}
+	switch in.Signer {
+	case "", "tm", "kt":
+	default:
+		bad["signer"] = domain.FieldInvalid
+	}
 	if len(in.Recipients) > 30 {
 		bad["recipients"] = "too_many"
+	}
+	for _, r := range in.Recipients {
+		if utf8.RuneCountInString(r) > 200 {
+			bad["recipients"] = domain.FieldTooLong
+		}
 	}
 	if len(bad) > 0 {
 		return nil, "", domain.Invalid("Tham số báo cáo không hợp lệ.", "Invalid report parameters.", bad)
@@ -84,17 +110,35 @@ func (s *Core) SummaryPDF(c *gin.Context, in ReportParams) ([]byte, string, erro
 		return nil, "", err
 	}
 	req.Appendix = true
-	sum, err := s.Store.ReportSummary(c.Request.Context(), ScopeOf(c), req)
+	sc := ScopeOf(c)
+	sum, err := s.Store.ReportSummary(c.Request.Context(), sc, req)
 	if err != nil {
 		return nil, "", err
 	}
 	var buf bytes.Buffer
 	opt := reports.PDFOptions{Header: in.Header, SectionIV: in.SectionIV, Number: in.Number,
-		SignerName: in.SignerName, Recipients: in.Recipients, Loc: s.Cfg.Location}
+		SignerName: in.SignerName, Deputy: in.Signer == "kt", Recipients: in.Recipients, Loc: s.Cfg.Location}
 	if err := reports.WritePDF(&buf, sum, opt); err != nil {
 		return nil, "", domain.Internal(err)
 	}
+	if in.Number != "" && sc.Role.UnitWide() {
+		if err := s.archive(c, sum, in.Header, buf.Bytes(), sc); err != nil {
+			return nil, "", err
+		}
+	}
 	return buf.Bytes(), fmt.Sprintf("bao-cao-%s-%s-%s.pdf", sum.Unit, sum.From, sum.To), nil
+}
+
+// archive keeps a numbered report, an official document once it has its
+// number, in the unit's report archive as the leader made it.
+func (s *Core) archive(c *gin.Context, sum *domain.Summary, header string, pdf []byte, sc domain.Scope) error {
+	cat, err := s.Store.CatalogByCode(c.Request.Context(), sum.Unit)
+	if err != nil {
+		return err
+	}
+	_, _, err = s.Store.SaveReport(c.Request.Context(), domain.NewArchivedReport{UnitID: cat.Unit.ID,
+		Period: domain.PeriodCustom, Header: header, Summary: sum, PDF: pdf, By: &sc.UserID})
+	return err
 }
 
 // MaxSectionIV bounds the leader's text of section IV, in runes.
