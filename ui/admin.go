@@ -64,8 +64,12 @@ func (p *pages) loadAdmin(c *gin.Context, section string) (*web.Page, bool) {
 		Levels:        []domain.UnitLevel{domain.LevelCommune, domain.LevelWard, domain.LevelZone, domain.LevelProvince},
 		DeadlineUnits: []domain.DeadlineUnit{domain.WorkingDays, domain.CalendarDays, domain.WorkingHours},
 		Platforms:     p.Platforms()}
-	unit := c.Query("unit")
-	b.Unit = unit
+	unit, chosen := c.GetQuery("unit")
+	if chosen {
+		p.setCookie(c, adminUnitCookie, unit, "/admin", adminUnitDays*24*3600, true)
+	} else if ck, err := c.Cookie(adminUnitCookie); err == nil {
+		unit = ck // the commune last chosen, until another is
+	}
 	var err error
 	if b.UnitScoped() || section == "units" {
 		b.Units4, err = p.Store.AdminListUnits(ctx, sc)
@@ -74,6 +78,10 @@ func (p *pages) loadAdmin(c *gin.Context, section string) (*web.Page, bool) {
 		p.pageError(c, err)
 		return nil, false
 	}
+	if !chosen && !hasUnit(b.Units4, unit) {
+		unit = "" // no longer in the admin's scope, or gone
+	}
+	b.Unit = unit
 	switch section {
 	case "units":
 		b.Units = b.Units4
@@ -238,4 +246,21 @@ func formList(c *gin.Context, name string) []string {
 		}
 	}
 	return out
+}
+
+// The administration remembers the commune an admin last chose (a
+// province's admin works on one commune at a time) in a cookie of its own.
+const (
+	adminUnitCookie = "caunoi_admin_unit"
+	adminUnitDays   = 90
+)
+
+// hasUnit reports whether code is one of units.
+func hasUnit(units []domain.UnitRecord, code string) bool {
+	for _, u := range units {
+		if u.Code == code {
+			return true
+		}
+	}
+	return false
 }

@@ -676,3 +676,31 @@ func TestAdminMovesRulesAndReplacesSecrets(t *testing.T) {
 		t.Errorf("POST to a missing department: %d", r.Status)
 	}
 }
+
+// The administration remembers the commune last chosen: a province's admin
+// comes back to Âu Cơ's departments, not to the province's empty table,
+// until another commune (or the own unit) is chosen.
+func TestAdminRemembersTheCommune(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Admin)
+	picked := func(pg *apitest.Page) bool { return strings.Contains(pg.Body, `<option value="au-co" selected>`) }
+	if pg := b.Get("/admin/departments"); pg.Status != 200 || picked(pg) {
+		t.Fatalf("before a choice: %d, Âu Cơ picked %v", pg.Status, picked(pg))
+	}
+	if pg := b.Get("/admin/departments?unit=au-co"); pg.Status != 200 || !picked(pg) {
+		t.Fatalf("choosing Âu Cơ: %d", pg.Status)
+	}
+	for _, path := range []string{"/admin/departments", "/admin/categories", "/admin/users"} {
+		if pg := b.Get(path); pg.Status != 200 || !picked(pg) {
+			t.Errorf("%s after choosing Âu Cơ: %d, not remembered", path, pg.Status)
+		}
+	}
+	if pg := b.Get("/admin/departments?unit="); picked(pg) {
+		t.Error("choosing the own unit kept Âu Cơ")
+	}
+	if pg := b.Get("/admin/departments"); picked(pg) {
+		t.Error("the own unit was not remembered")
+	}
+}
