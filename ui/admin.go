@@ -71,7 +71,7 @@ func (p *pages) loadAdmin(c *gin.Context, section string) (*web.Page, bool) {
 		unit = ck // the commune last chosen, until another is
 	}
 	var err error
-	if b.UnitScoped() || section == "units" {
+	if b.UnitScoped() || section == "units" || section == "apikeys" {
 		b.Units4, err = p.Store.AdminListUnits(ctx, sc)
 	}
 	if err != nil {

@@ -704,3 +704,25 @@ func TestAdminRemembersTheCommune(t *testing.T) {
 		t.Error("the own unit was not remembered")
 	}
 }
+
+// Admin tables show names where people expect them: a unit's parent, a
+// user's department; and an API key's unit is chosen from the units.
+func TestAdminShowsNamesNotCodes(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	b := apitest.NewBrowser(t, e)
+	b.SignIn(apitest.Admin)
+	units := b.Get("/admin/units")
+	if units.Status != 200 || !strings.Contains(units.Body, "<td>Phường Âu Cơ</td><td>Phường</td><td>Tỉnh Phú Thọ</td>") {
+		t.Errorf("units: the parent is not named (%d)", units.Status)
+	}
+	users := b.Get("/admin/users?unit=xuan-lung")
+	if users.Status != 200 || !strings.Contains(users.Body, "<td>Phòng Kinh tế</td>") || strings.Contains(users.Body, `<td class="mono">kinh-te</td>`) {
+		t.Errorf("users: the department is not named (%d)", users.Status)
+	}
+	keys := b.Get("/admin/apikeys")
+	if keys.Status != 200 || !strings.Contains(keys.Body, `<select id="f-unit" name="unit"`) ||
+		!strings.Contains(keys.Body, `<option value="au-co">`) {
+		t.Errorf("API keys: the unit is not a choice of the units (%d)", keys.Status)
+	}
+}

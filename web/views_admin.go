@@ -125,6 +125,17 @@ func (b AdminBody) DeptName(code string) string {
 	return code
 }
 
+// UnitName returns the name of a unit of the list by its code (the code
+// itself when it is not listed).
+func (b AdminBody) UnitName(code string) string {
+	for _, u := range b.Units4 {
+		if u.Code == code {
+			return u.Name
+		}
+	}
+	return code
+}
+
 // CatName returns the name of a category of the list by its code (the code
 // itself when it is not listed).
 func (b AdminBody) CatName(code string) string {
