@@ -195,6 +195,7 @@ func (s *Server) postStatus(c *gin.Context) {
 	var req struct {
 		Status domain.Status `json:"status"`
 		Note   string        `json:"note"`
+		Result *string       `json:"result"` // with resolved: the public answer, sent as a reply is
 	}
 	if err := httpx.DecodeJSON(c, &req); err != nil {
 		httpx.WriteError(c, err)
@@ -204,7 +205,23 @@ func (s *Server) postStatus(c *gin.Context) {
 		httpx.WriteError(c, domain.Invalid("Trạng thái không hợp lệ.", "Unknown status.", map[string]string{"status": "invalid"}))
 		return
 	}
-	if _, err := s.Store.ChangeStatus(c.Request.Context(), httpx.ScopeOf(c), id, req.Status, domain.NormalizeText(req.Note)); err != nil {
+	ctx, sc, note := c.Request.Context(), httpx.ScopeOf(c), domain.NormalizeText(req.Note)
+	var err error
+	switch {
+	case req.Result != nil && req.Status != domain.StatusResolved:
+		err = domain.Invalid("Chỉ ghi kết quả khi giải quyết phản ánh.", "A result goes only with resolved.",
+			map[string]string{"result": domain.FieldInvalid})
+	case req.Result != nil:
+		var result string
+		if result, err = domain.ValidateMessage(*req.Result); err == nil {
+			_, err = s.Store.Resolve(ctx, sc, id, note, result)
+		} else {
+			err = resultError(err)
+		}
+	default:
+		_, err = s.Store.ChangeStatus(ctx, sc, id, req.Status, note)
+	}
+	if err != nil {
 		httpx.WriteError(c, err)
 		return
 	}
@@ -395,4 +412,13 @@ func (s *Server) writeItems(c *gin.Context, items []domain.TicketItem, withCurso
 		body["next_cursor"] = httpx.EncodeCursor(next)
 	}
 	c.JSON(http.StatusOK, body)
+}
+
+// resultError names the field "result" in a message's validation error.
+func resultError(err error) error {
+	de := httpx.ToDomain(err)
+	if de.Code != domain.EINVALID {
+		return err
+	}
+	return domain.Invalid(de.Message, de.MessageEN, map[string]string{"result": de.Fields["body"]})
 }

@@ -525,3 +525,45 @@ func TestWhoAnswersAnUnhandledTicketHandlesIt(t *testing.T) {
 		t.Fatalf("a reply made staff the handler of a denunciation: %d", got)
 	}
 }
+
+// Resolving with the result: the citizen's answer and the change to
+// resolved in one step; the tracking page shows the answer. A result goes
+// only with resolved, is not empty, and a refused change writes no answer.
+func TestResolveWithTheResultTellsTheCitizen(t *testing.T) {
+	t.Parallel()
+	e := apitest.New(t)
+	id, code := e.NewTicket("xuan-lung", lampText)
+	path := fmt.Sprintf("/api/v1/tickets/%d/status", id)
+	for _, bad := range []map[string]any{
+		{"status": "in_progress", "result": "Đã sửa"},
+		{"status": "resolved", "result": "   "},
+	} {
+		r := e.As(apitest.HeadKinhTe, "POST", path, bad)
+		if r.Status != 400 || r.Err(t).Error.Fields["result"] == "" {
+			t.Errorf("%v: %d %s", bad, r.Status, r.Body)
+		}
+	}
+	const answer = "Phòng Kinh tế đã thay bóng đèn, đèn sáng lại từ tối nay."
+	r := e.As(apitest.HeadKinhTe, "POST", path, map[string]any{"status": "resolved", "note": "Xong", "result": answer})
+	if r.Status != 200 || r.Map(t)["status"] != "resolved" {
+		t.Fatalf("resolve with the result: %d %s", r.Status, r.Body)
+	}
+	var events []string
+	e.MustSelect(&events, `SELECT type || ':' || public || ':' || body FROM ticket_events
+		WHERE ticket_id = $1 AND type IN ('reply', 'status') ORDER BY id`, id)
+	if len(events) < 2 || events[0] != "reply:true:"+answer || events[len(events)-1] != "status:false:Xong" {
+		t.Fatalf("timeline %q: the answer, then the change to resolved", events)
+	}
+	tr := e.Request("GET", "/api/v1/feedback/"+code, nil)
+	if tr.Status != 200 || !strings.Contains(string(tr.Body), answer) || !strings.Contains(string(tr.Body), `"status":"resolved"`) {
+		t.Fatalf("tracking: %d %s", tr.Status, tr.Body)
+	}
+	// Resolved already: refused, and no second answer is written.
+	if r := e.As(apitest.HeadKinhTe, "POST", path, map[string]any{"status": "resolved", "result": "Lần nữa"}); r.Status != 409 {
+		t.Errorf("resolving twice: %d %s", r.Status, r.Body)
+	}
+	var n int
+	if e.MustGet(&n, `SELECT count(*) FROM ticket_events WHERE ticket_id = $1 AND type = 'reply'`, id); n != 1 {
+		t.Errorf("%d answers after a refused resolve, want 1", n)
+	}
+}

@@ -238,7 +238,9 @@ func TestCitizenAndStaffInTheBrowser(t *testing.T) {
 	if got := st.text(".notice"); got != "Đã gửi trả lời." {
 		t.Fatalf("after the reply: %q", got)
 	}
-	// The first reply put the ticket in progress: "resolved" is offered now.
+	// The first reply put the ticket in progress: "resolved" is offered now,
+	// with the result the citizen reads.
+	st.do(chromedp.SendKeys(chromedp.ID("f-status-result"), "Phòng Kinh tế đã cử điện lực thay ba bóng đèn; đèn đã sáng lại."))
 	st.submit(`button[name="status"][value="resolved"]`)
 	if got := st.text("#status"); got != "Đã giải quyết" {
 		t.Fatalf("status %q", got)

@@ -252,47 +252,77 @@ func (s *Store) ChangeStatus(ctx context.Context, sc domain.Scope, id int64, to 
 	var from domain.Status
 	err := s.staffAction(ctx, sc, id, domain.ActStatus, func(tx *sqlx.Tx, w workTicket, now time.Time) error {
 		from = domain.Status(w.Status)
-		if !domain.CanTransition(from, to) {
-			return domain.Conflict(fmt.Sprintf("Không thể chuyển phản ánh từ trạng thái %s sang %s.", from, to),
-				fmt.Sprintf("A ticket cannot move from %s to %s.", from, to))
-		}
-		if to == domain.StatusDuplicate {
-			return domain.Invalid("Hãy dùng chức năng gộp phản ánh để đánh dấu trùng lặp.",
-				"Use merge to mark a ticket as a duplicate.", map[string]string{"status": "use_merge"})
-		}
-		due, paused := w.DueAt, w.PausedAt
-		if from == domain.StatusWaitingCitizen {
-			d, err := s.resumeClock(ctx, w.lockedTicket, now)
-			if err != nil {
-				return err
-			}
-			due, paused = d, nil
-		}
-		if to == domain.StatusWaitingCitizen {
-			paused = &now
-		}
-		if to == domain.StatusResolved {
-			if err := takeUnhandled(ctx, tx, sc, w, "resolve", now); err != nil {
-				return err
-			}
-		}
-		set := `status = $2, due_at = $3, paused_at = $4, updated_at = $5`
-		switch to {
-		case domain.StatusResolved:
-			set += `, resolved_at = $5, first_response_at = coalesce(first_response_at, $5)`
-		case domain.StatusClosed, domain.StatusRejected:
-			set += `, closed_at = $5`
-		case domain.StatusInProgress:
-			if from == domain.StatusResolved {
-				set += `, resolved_at = NULL`
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET `+set+` WHERE id = $1`, w.ID, string(to), due, paused, now); err != nil {
-			return mapError(err, "")
-		}
-		_, err := addEvent(ctx, tx, w.ID, domain.EventStatus, actor(sc), note, false,
-			map[string]any{"from": from, "to": to, "due_at": due}, now)
-		return err
+		return s.changeStatus(ctx, tx, sc, w, to, note, now)
 	})
 	return from, err
+}
+
+// Resolve resolves the ticket with its public result: the answer the
+// citizen reads (on the tracking page, and sent on the ticket's channel as
+// a reply is), then the change to resolved with the internal note, in one
+// transaction. The caller must be allowed both to reply and to change the
+// status. It returns the reply's delivery, and the errors of AddReply and
+// ChangeStatus.
+func (s *Store) Resolve(ctx context.Context, sc domain.Scope, id int64, note, result string) (domain.ReplyResult, error) {
+	var res domain.ReplyResult
+	err := s.staffAction(ctx, sc, id, domain.ActStatus, func(tx *sqlx.Tx, w workTicket, now time.Time) error {
+		if !domain.Can(sc, domain.ActReply, w.ref()) {
+			return domain.Forbidden()
+		}
+		var err error
+		if res, err = s.reply(ctx, tx, sc, w, result, now); err != nil {
+			return err
+		}
+		if w, err = lockForAction(ctx, tx, sc, w.ID, domain.ActStatus); err != nil { // as the reply left it
+			return err
+		}
+		return s.changeStatus(ctx, tx, sc, w, domain.StatusResolved, note, now) // a refusal rolls the reply back too
+	})
+	return res, err
+}
+
+// changeStatus is ChangeStatus on the ticket w, locked in tx.
+func (s *Store) changeStatus(ctx context.Context, tx *sqlx.Tx, sc domain.Scope, w workTicket, to domain.Status, note string, now time.Time) error {
+	from := domain.Status(w.Status)
+	if !domain.CanTransition(from, to) {
+		return domain.Conflict(fmt.Sprintf("Không thể chuyển phản ánh từ trạng thái %s sang %s.", from, to),
+			fmt.Sprintf("A ticket cannot move from %s to %s.", from, to))
+	}
+	if to == domain.StatusDuplicate {
+		return domain.Invalid("Hãy dùng chức năng gộp phản ánh để đánh dấu trùng lặp.",
+			"Use merge to mark a ticket as a duplicate.", map[string]string{"status": "use_merge"})
+	}
+	due, paused := w.DueAt, w.PausedAt
+	if from == domain.StatusWaitingCitizen {
+		d, err := s.resumeClock(ctx, w.lockedTicket, now)
+		if err != nil {
+			return err
+		}
+		due, paused = d, nil
+	}
+	if to == domain.StatusWaitingCitizen {
+		paused = &now
+	}
+	if to == domain.StatusResolved {
+		if err := takeUnhandled(ctx, tx, sc, w, "resolve", now); err != nil {
+			return err
+		}
+	}
+	set := `status = $2, due_at = $3, paused_at = $4, updated_at = $5`
+	switch to {
+	case domain.StatusResolved:
+		set += `, resolved_at = $5, first_response_at = coalesce(first_response_at, $5)`
+	case domain.StatusClosed, domain.StatusRejected:
+		set += `, closed_at = $5`
+	case domain.StatusInProgress:
+		if from == domain.StatusResolved {
+			set += `, resolved_at = NULL`
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET `+set+` WHERE id = $1`, w.ID, string(to), due, paused, now); err != nil {
+		return mapError(err, "")
+	}
+	_, err := addEvent(ctx, tx, w.ID, domain.EventStatus, actor(sc), note, false,
+		map[string]any{"from": from, "to": to, "due_at": due}, now)
+	return err
 }

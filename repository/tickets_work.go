@@ -19,6 +19,17 @@ import (
 func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body string) (domain.ReplyResult, error) {
 	var res domain.ReplyResult
 	err := s.staffAction(ctx, sc, id, domain.ActReply, func(tx *sqlx.Tx, w workTicket, now time.Time) error {
+		var err error
+		res, err = s.reply(ctx, tx, sc, w, body, now)
+		return err
+	})
+	return res, err
+}
+
+// reply is AddReply on the ticket w, locked in tx.
+func (s *Store) reply(ctx context.Context, tx *sqlx.Tx, sc domain.Scope, w workTicket, body string, now time.Time) (domain.ReplyResult, error) {
+	var res domain.ReplyResult
+	err := func() error {
 		st := domain.Status(w.Status)
 		if !st.Open() && st != domain.StatusResolved {
 			return errTicketClosed
@@ -66,7 +77,7 @@ func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body st
 		_, err = tx.ExecContext(ctx, `UPDATE tickets SET status = $2, first_response_at = coalesce(first_response_at, $3),
 			updated_at = $3 WHERE id = $1`, w.ID, status, now)
 		return mapError(err, "")
-	})
+	}()
 	return res, err
 }
 

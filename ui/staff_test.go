@@ -85,10 +85,15 @@ func TestStaffWorkTheTicketThroughThePages(t *testing.T) {
 		t.Fatalf("merge into nonsense: %d", r.Status)
 	}
 	expectDone(post("reply", url.Values{"body": {"Đã thay bóng đèn mới, mời bà con kiểm tra."}}), "reply")
-	expectDone(post("status", url.Values{"status": {"resolved"}}), "status")
+	// Resolving needs the answer the citizen reads.
+	if r := post("status", url.Values{"status": {"resolved"}}); r.Status != 400 || !strings.Contains(r.Body, `id="e-status-result"`) ||
+		!strings.Contains(r.Body, "Hãy ghi kết quả trả lời công dân") {
+		t.Fatalf("resolving without the result: %d", r.Status)
+	}
+	expectDone(post("status", url.Values{"status": {"resolved"}, "result": {"Đèn đã sáng lại từ tối nay."}}), "status")
 
 	pg = b.Get(ticket)
-	for _, want := range []string{"Đã liên hệ điện lực.", "Đã thay bóng đèn mới", "Đã giải quyết", "nội bộ",
+	for _, want := range []string{"Đã liên hệ điện lực.", "Đã thay bóng đèn mới", "Đèn đã sáng lại từ tối nay.", "Đã giải quyết", "nội bộ",
 		"→ Đang xử lý", "Chờ vật tư thay thế"} {
 		if !strings.Contains(pg.Body, want) {
 			t.Errorf("ticket page lacks %q", want)

@@ -237,14 +237,25 @@ func (p *pages) ticketStatus(c *gin.Context) {
 		return
 	}
 	to := domain.Status(c.PostForm("status"))
-	note := c.PostForm("note")
+	note, result := c.PostForm("note"), c.PostForm("result")
+	values := map[string]string{"status.note": note, "status.result": result}
+	ctx, sc := c.Request.Context(), httpx.ScopeOf(c)
 	var err error
-	if !to.Valid() {
+	switch {
+	case !to.Valid():
 		err = domain.Invalid("Trạng thái không hợp lệ.", "Unknown status.", map[string]string{"status": "invalid"})
-	} else {
-		_, err = p.Store.ChangeStatus(c.Request.Context(), httpx.ScopeOf(c), id, to, domain.NormalizeText(note))
+	case to == domain.StatusResolved: // the citizen is told the result, never a bare "resolved"
+		answer, verr := domain.ValidateMessage(result)
+		if verr != nil {
+			p.afterAction(c, id, "status", domain.Invalid(web.T(lang(c), "ticket.status.result.required"),
+				web.T("en", "ticket.status.result.required"), map[string]string{"result": "required"}), "status.result", values)
+			return
+		}
+		_, err = p.Store.Resolve(ctx, sc, id, domain.NormalizeText(note), answer)
+	default:
+		_, err = p.Store.ChangeStatus(ctx, sc, id, to, domain.NormalizeText(note))
 	}
-	p.afterAction(c, id, "status", err, "status", map[string]string{"status.note": note})
+	p.afterAction(c, id, "status", err, "status", values)
 }
 
 // ticketAssign handles POST /staff/tickets/{id}/assign (0: nobody).
