@@ -29,56 +29,53 @@ func (s *Store) AddReply(ctx context.Context, sc domain.Scope, id int64, body st
 // reply is AddReply on the ticket w, locked in tx.
 func (s *Store) reply(ctx context.Context, tx *sqlx.Tx, sc domain.Scope, w workTicket, body string, now time.Time) (domain.ReplyResult, error) {
 	var res domain.ReplyResult
-	err := func() error {
-		st := domain.Status(w.Status)
-		if !st.Open() && st != domain.StatusResolved {
-			return errTicketClosed
+	st := domain.Status(w.Status)
+	if !st.Open() && st != domain.StatusResolved {
+		return res, errTicketClosed
+	}
+	kind, window := s.route(domain.Channel(w.Channel))
+	data := map[string]any{}
+	switch {
+	case kind == "":
+		res.Delivery = "shown" // on the tracking page only
+	case !w.ChannelAccountID.Valid || w.ThreadID == "":
+		res.Delivery, res.Reason = "not_sent", "no channel account or thread to answer"
+	case window > 0 && now.Sub(w.LastCitizenAt) > window:
+		res.Delivery = "not_sent"
+		res.Reason = fmt.Sprintf("the platform's %s reply window has passed", window)
+	default:
+		res.Delivery = "queued"
+	}
+	data["delivery"] = res.Delivery
+	if res.Reason != "" {
+		data["reason"] = res.Reason
+	}
+	if err := takeUnhandled(ctx, tx, sc, w, "reply", now); err != nil {
+		return res, err
+	}
+	eventID, err := addEvent(ctx, tx, w.ID, domain.EventReply, actor(sc), body, true, data, now)
+	if err != nil {
+		return res, err
+	}
+	res.EventID = eventID
+	if res.Delivery == "queued" {
+		if _, err := EnqueueOutbox(ctx, tx, domain.OutboxMessage{Kind: kind, TicketID: &w.ID, EventID: &eventID,
+			Payload: domain.ReplyPayload{TicketID: w.ID, ChannelAccountID: w.ChannelAccountID.Int64,
+				Recipient: w.ThreadID, Text: body, LastCitizenAt: &w.LastCitizenAt}}); err != nil {
+			return res, err
 		}
-		kind, window := s.route(domain.Channel(w.Channel))
-		data := map[string]any{}
-		switch {
-		case kind == "":
-			res.Delivery = "shown" // on the tracking page only
-		case !w.ChannelAccountID.Valid || w.ThreadID == "":
-			res.Delivery, res.Reason = "not_sent", "no channel account or thread to answer"
-		case window > 0 && now.Sub(w.LastCitizenAt) > window:
-			res.Delivery = "not_sent"
-			res.Reason = fmt.Sprintf("the platform's %s reply window has passed", window)
-		default:
-			res.Delivery = "queued"
+	}
+	status := w.Status
+	if st == domain.StatusNew || st == domain.StatusAssigned {
+		status = string(domain.StatusInProgress)
+		if _, err := addEvent(ctx, tx, w.ID, domain.EventStatus, actor(sc), "", false,
+			map[string]any{"from": st, "to": status, "because": "reply"}, now); err != nil {
+			return res, err
 		}
-		data["delivery"] = res.Delivery
-		if res.Reason != "" {
-			data["reason"] = res.Reason
-		}
-		if err := takeUnhandled(ctx, tx, sc, w, "reply", now); err != nil {
-			return err
-		}
-		eventID, err := addEvent(ctx, tx, w.ID, domain.EventReply, actor(sc), body, true, data, now)
-		if err != nil {
-			return err
-		}
-		res.EventID = eventID
-		if res.Delivery == "queued" {
-			if _, err := EnqueueOutbox(ctx, tx, domain.OutboxMessage{Kind: kind, TicketID: &w.ID, EventID: &eventID,
-				Payload: domain.ReplyPayload{TicketID: w.ID, ChannelAccountID: w.ChannelAccountID.Int64,
-					Recipient: w.ThreadID, Text: body, LastCitizenAt: &w.LastCitizenAt}}); err != nil {
-				return err
-			}
-		}
-		status := w.Status
-		if st == domain.StatusNew || st == domain.StatusAssigned {
-			status = string(domain.StatusInProgress)
-			if _, err := addEvent(ctx, tx, w.ID, domain.EventStatus, actor(sc), "", false,
-				map[string]any{"from": st, "to": status, "because": "reply"}, now); err != nil {
-				return err
-			}
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE tickets SET status = $2, first_response_at = coalesce(first_response_at, $3),
-			updated_at = $3 WHERE id = $1`, w.ID, status, now)
-		return mapError(err, "")
-	}()
-	return res, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE tickets SET status = $2, first_response_at = coalesce(first_response_at, $3),
+		updated_at = $3 WHERE id = $1`, w.ID, status, now)
+	return res, mapError(err, "")
 }
 
 // Extend pushes the due time by amount of the kind's extension unit, with a

@@ -92,7 +92,7 @@ func withAPIKeyStore(ctx context.Context, cfg Config, fn func(*repository.Store)
 	if err := checkSchema(ctx, db); err != nil {
 		return err
 	}
-	store, err := newStore(db, cfg)
+	store, err := newStore(db, cfg, platforms(cfg))
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/lib/pq"
 
 	"caunoi"
+	"caunoi/channels"
 	"caunoi/repository"
 	"caunoi/secretbox"
 )
@@ -55,14 +56,14 @@ func identitySealer(cfg Config) (repository.Sealer, error) {
 }
 
 // newStore is the store every command uses: cfg's clock-less store with the
-// identity sealer and the platforms' reply routes.
-func newStore(db *sqlx.DB, cfg Config) (*repository.Store, error) {
+// identity sealer and the reply routes of the platforms served.
+func newStore(db *sqlx.DB, cfg Config, served *channels.Registry) (*repository.Store, error) {
 	b, err := identitySealer(cfg)
 	if err != nil {
 		return nil, err
 	}
 	return repository.NewStore(db, nil, repository.WithIdentitySealer(b),
-		repository.WithReplyRoutes(platforms(cfg).ReplyRoute)), nil
+		repository.WithReplyRoutes(served.ReplyRoute)), nil
 }
 
 // checkSchema fails unless the database has every migration this binary knows.

@@ -6,16 +6,18 @@ import (
 	"log/slog"
 	"time"
 
+	"caunoi/channels"
 	"caunoi/jobs"
 	"caunoi/repository"
 )
 
 // jobDeps is what the background jobs are built from.
 type jobDeps struct {
-	cfg   Config
-	store *repository.Store
-	log   *slog.Logger
-	now   func() time.Time
+	cfg       Config
+	store     *repository.Store
+	platforms *channels.Registry // the platforms served: their replies
+	log       *slog.Logger
+	now       func() time.Time
 	// observe records each job run (the /metrics registry); may be nil
 	observe func(job string, d time.Duration, err error)
 }

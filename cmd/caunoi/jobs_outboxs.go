@@ -28,7 +28,7 @@ func newOutboxWorker(d jobDeps) *jobs.OutboxWorker {
 	cs := &jobs.ChannelSenders{
 		Accounts: d.store,
 		Box:      box,
-		Channels: platforms(d.cfg),
+		Channels: d.platforms,
 		Log:      d.log,
 	}
 	senders := cs.Senders()

@@ -61,7 +61,7 @@ func cmdReport(ctx context.Context, cfg Config, args []string, stdout io.Writer)
 	if err := checkSchema(ctx, db); err != nil {
 		return err
 	}
-	store, err := newStore(db, cfg)
+	store, err := newStore(db, cfg, platforms(cfg))
 	if err != nil {
 		return err
 	}

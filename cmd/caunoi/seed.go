@@ -32,7 +32,7 @@ func cmdSeed(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 	if err := checkSchema(ctx, db); err != nil {
 		return err
 	}
-	store, err := newStore(db, cfg)
+	store, err := newStore(db, cfg, platforms(cfg))
 	if err != nil {
 		return err
 	}

@@ -54,7 +54,8 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		return err
 	}
 
-	store, err := newStore(db, cfg)
+	served := platforms(cfg) // once: the store, the webhooks and the outbox share it
+	store, err := newStore(db, cfg, served)
 	if err != nil {
 		return err
 	}
@@ -80,7 +81,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 		Location:       cfg.Location,
 		RateLimit:      cfg.RateLimit,
 		TrustedProxies: cfg.TrustedProxies,
-		Channels:       platforms(cfg),
+		Channels:       served,
 		SecretKey:      cfg.SecretKey,
 	}, store, log)
 
@@ -113,7 +114,7 @@ func cmdServe(ctx context.Context, cfg Config, args []string, stdout, stderr io.
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	waitJobs := func() {}
 	if !*noJobs {
-		waitJobs = startJobs(jobsCtx, jobDeps{cfg: cfg, store: store, log: log, now: time.Now,
+		waitJobs = startJobs(jobsCtx, jobDeps{cfg: cfg, store: store, platforms: served, log: log, now: time.Now,
 			observe: observeJobs(metrics)})
 	}
 	defer func() { stopJobs(); waitJobs() }()

@@ -49,7 +49,7 @@ func cmdUser(ctx context.Context, cfg Config, args []string, stdin io.Reader, st
 	if err := checkSchema(ctx, db); err != nil {
 		return err
 	}
-	store, err := newStore(db, cfg)
+	store, err := newStore(db, cfg, platforms(cfg))
 	if err != nil {
 		return err
 	}
